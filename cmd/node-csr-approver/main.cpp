@@ -1,0 +1,30 @@
+// node-csr-approver: approves exactly the legitimate kubelet CSRs.
+// Thin main: parses the subcommand and hands over; all logic lives in pkg/.
+#include <cstdio>
+#include <string_view>
+
+namespace {
+
+int usage(std::FILE* out) {
+  std::fputs(
+      "usage: node-csr-approver <command> [flags]\n"
+      "\n"
+      "commands:\n"
+      "  version   print the version\n",
+      out);
+  return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(stderr);
+  const std::string_view command = argv[1];
+  if (command == "version" || command == "--version") {
+    std::printf("node-csr-approver %s\n", NCA_VERSION);
+    return 0;
+  }
+  if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+  std::fprintf(stderr, "node-csr-approver: unknown command \"%s\"\n", argv[1]);
+  return usage(stderr);
+}
