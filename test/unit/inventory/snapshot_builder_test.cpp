@@ -102,3 +102,18 @@ TEST_CASE("list documents") {
   REQUIRE(generic);
   CHECK((*generic)[0]["kind"] == "BareMetalHost");
 }
+
+TEST_CASE("supported inventory object types") {
+  using nca::inventory::is_inventory_object_type;
+  using nlohmann::json;
+  CHECK(is_inventory_object_type(json{{"apiVersion", "v1"}, {"kind", "Node"}}));
+  CHECK(is_inventory_object_type(
+      json{{"apiVersion", "machine.openshift.io/v1beta1"}, {"kind", "Machine"}}));
+  CHECK(is_inventory_object_type(
+      json{{"apiVersion", "cluster.x-k8s.io/v1beta2"}, {"kind", "Machine"}}));
+  CHECK(is_inventory_object_type(
+      json{{"apiVersion", "metal3.io/v1alpha1"}, {"kind", "BareMetalHost"}}));
+  CHECK_FALSE(is_inventory_object_type(json{{"apiVersion", "v1"}, {"kind", "Pod"}}));
+  CHECK_FALSE(is_inventory_object_type(json{{"kind", "Node"}}));
+  CHECK_FALSE(is_inventory_object_type(json::array()));
+}
