@@ -1,7 +1,12 @@
 // node-csr-approver: approves exactly the legitimate kubelet CSRs.
 // Thin main: parses the subcommand and hands over; all logic lives in pkg/.
 #include <cstdio>
+#include <iostream>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "app/explain.h"
 
 namespace {
 
@@ -10,6 +15,7 @@ int usage(std::FILE* out) {
       "usage: node-csr-approver <command> [flags]\n"
       "\n"
       "commands:\n"
+      "  explain   evaluate one CSR offline and print every check (explain --help)\n"
       "  version   print the version\n",
       out);
   return out == stdout ? 0 : 2;
@@ -25,6 +31,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+  if (command == "explain") {
+    return nca::app::explain_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                     std::cerr);
+  }
   std::fprintf(stderr, "node-csr-approver: unknown command \"%s\"\n", argv[1]);
   return usage(stderr);
 }
