@@ -13,36 +13,42 @@
 namespace nca::inventory {
 
 enum class Source {
-  kNode,             // core/v1 Node status.addresses (self-reported by the kubelet)
-  kOpenShiftMachine, // machine.openshift.io/v1beta1 Machine
-  kClusterApiMachine,// cluster.x-k8s.io Machine (v1beta1 or v1beta2)
-  kBareMetalHost,    // metal3.io/v1alpha1 BareMetalHost
-  kStatic,           // the static inventory (file or ConfigMap) for UPI
+  kNode,               // core/v1 Node status.addresses (self-reported by the kubelet)
+  kOpenShiftMachine,   // machine.openshift.io/v1beta1 Machine
+  kClusterApiMachine,  // cluster.x-k8s.io Machine (v1beta1 or v1beta2)
+  kBareMetalHost,      // metal3.io/v1alpha1 BareMetalHost
+  kStatic,             // the static inventory (file or ConfigMap) for UPI
 };
 
 std::string_view source_name(Source source);  // "Node", "OpenShiftMachine", …
 
 struct Machine {
   Source source = Source::kStatic;
-  std::string name;       // object name in its source (for messages)
-  std::string namespace_; // for namespaced sources
+  std::string name;        // object name in its source (for messages)
+  std::string namespace_;  // for namespaced sources
   // The node name this machine registers (or will register) as: the kubelet's NAME in
   // system:node:NAME. Empty when the source does not say (then it cannot match a CSR).
   std::string node_name;
-  std::vector<std::string> hostnames;          // lower-cased, trailing dot removed
-  std::vector<x509::IpAddress> addresses;      // canonical (see x509/ip_address.h)
-  bool has_node_ref = false;                   // the source says a Node is already linked
-  std::optional<WallTime> created;             // when the machine object was created
+  // Further names the node may register as, before a nodeRef settles it (a Machine with
+  // several InternalDNS addresses). Matched exactly like node_name; empty once linked.
+  std::vector<std::string> other_node_names;
+  std::vector<std::string> hostnames;      // lower-cased, trailing dot removed
+  std::vector<x509::IpAddress> addresses;  // canonical (see x509/ip_address.h)
+  bool has_node_ref = false;               // the source says a Node is already linked
+  std::optional<WallTime> created;         // when the machine object was created
+  // What the source says this machine is provisioned for, for messages: a BareMetalHost's
+  // consumerRef ("Machine openshift-machine-api/worker-0"); empty otherwise.
+  std::string consumer;
 };
 
 // Everything the policy knows about machines at one moment: immutable once built.
 struct Snapshot {
-  std::vector<Machine> machines;  // from inventory sources (not Nodes)
-  std::vector<Machine> nodes;     // one per existing Node, source kNode
+  std::vector<Machine> machines;      // from inventory sources (not Nodes)
+  std::vector<Machine> nodes;         // one per existing Node, source kNode
   bool has_inventory_source = false;  // some non-Node source is configured/present
 
-  // Machines (non-Node sources) whose node_name equals `node_name` (case-sensitive, as
-  // Node names are).
+  // Machines (non-Node sources) whose node_name or one of other_node_names equals
+  // `node_name` (case-sensitive, as Node names are).
   std::vector<const Machine*> machines_for_node(std::string_view node_name) const;
   const Machine* node(std::string_view node_name) const;
 };

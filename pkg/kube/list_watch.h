@@ -18,9 +18,9 @@ namespace nca::kube {
 struct ListOptions {
   std::string label_selector;
   std::string field_selector;
-  std::int64_t limit = 500;         // page size; 0 = no pagination
-  std::string continue_token;       // from the previous page
-  std::string resource_version;     // "" = most recent (quorum read)
+  std::int64_t limit = 500;      // page size; 0 = no pagination
+  std::string continue_token;    // from the previous page
+  std::string resource_version;  // "" = most recent (quorum read)
 };
 
 struct ListPage {

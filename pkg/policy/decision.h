@@ -17,10 +17,11 @@ enum class Outcome {
 std::string_view outcome_name(Outcome outcome);  // "approve" | "deny" | "pending" | "ignore"
 
 enum class CsrKind { kUnknown, kServing, kClientBootstrap, kClientRenewal };
-std::string_view kind_name(CsrKind kind);  // "serving" | "client-bootstrap" | "client-renewal" | "unknown"
+std::string_view kind_name(
+    CsrKind kind);  // "serving" | "client-bootstrap" | "client-renewal" | "unknown"
 
 struct Check {
-  std::string name;    // stable rule name, e.g. "serving.san-ip-matches-machine"
+  std::string name;  // stable rule name, e.g. "serving.san-ip-matches-machine"
   bool ok = false;
   std::string detail;  // what was compared, for a human
 };
@@ -28,11 +29,11 @@ struct Check {
 struct Decision {
   Outcome outcome = Outcome::kPending;
   CsrKind kind = CsrKind::kUnknown;
-  std::string reason;   // stable machine-readable code, CamelCase, e.g. "SanIpNotInInventory"
-  std::string message;  // one human sentence
+  std::string reason;     // stable machine-readable code, CamelCase, e.g. "SanIpNotInInventory"
+  std::string message;    // one human sentence
   std::string node_name;  // the node the CSR claims, when known
   std::vector<Check> checks;
-  bool dry_run = false;   // outcome is what would be done; nothing is written
+  bool dry_run = false;  // outcome is what would be done; nothing is written
 };
 
 }  // namespace nca::policy

@@ -18,10 +18,10 @@ std::optional<IpAddress> parse_ip(std::string_view text);
 std::optional<IpAddress> canonical_ip(const std::vector<std::uint8_t>& bytes);
 
 // Classification helpers for policy rules.
-bool is_loopback(const IpAddress& ip);      // 127/8, ::1
-bool is_unspecified(const IpAddress& ip);   // 0.0.0.0, ::
-bool is_link_local(const IpAddress& ip);    // 169.254/16, fe80::/10
-bool is_multicast(const IpAddress& ip);     // 224/4, ff00::/8
+bool is_loopback(const IpAddress& ip);     // 127/8, ::1
+bool is_unspecified(const IpAddress& ip);  // 0.0.0.0, ::
+bool is_link_local(const IpAddress& ip);   // 169.254/16, fe80::/10
+bool is_multicast(const IpAddress& ip);    // 224/4, ff00::/8
 
 // Whether `ip` is inside `cidr` ("10.0.0.0/8", "2001:db8::/32"); nullopt if cidr is malformed.
 std::optional<bool> cidr_contains(std::string_view cidr, const IpAddress& ip);

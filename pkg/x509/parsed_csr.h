@@ -32,8 +32,8 @@ struct SubjectAltNames {
 };
 
 struct ParsedCsr {
-  std::vector<std::string> common_names;  // every CN attribute (normally exactly one)
-  std::vector<std::string> organizations;  // every O attribute, in order
+  std::vector<std::string> common_names;              // every CN attribute (normally exactly one)
+  std::vector<std::string> organizations;             // every O attribute, in order
   std::vector<std::string> other_subject_attributes;  // "OU=…", "C=…": anything else
   PublicKeyInfo key;
   SubjectAltNames sans;

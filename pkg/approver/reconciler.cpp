@@ -1,0 +1,190 @@
+#include "approver/reconciler.h"
+
+#include <algorithm>
+
+#include "approver/csr_index.h"
+#include "base/log.h"
+#include "policy/evaluate.h"
+#include "policy/reasons.h"
+#include "x509/csr_parser.h"
+
+namespace nca::approver {
+namespace {
+
+double seconds_between(WallTime from, WallTime to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// Newer first: creation time, then name for a stable order.
+bool newer(const kube::CertificateSigningRequest& a, const kube::CertificateSigningRequest& b) {
+  const WallTime ta = a.metadata.creation_timestamp.value_or(WallTime{});
+  const WallTime tb = b.metadata.creation_timestamp.value_or(WallTime{});
+  if (ta != tb) return ta > tb;
+  return a.metadata.name > b.metadata.name;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
+
+policy::Decision Reconciler::decide(const kube::CertificateSigningRequest& csr,
+                                    const inventory::Snapshot& snapshot,
+                                    const policy::PolicyConfig& config) const {
+  const Result<x509::ParsedCsr> parsed = x509::parse_csr_pem(csr.request_pem);
+  std::int64_t pending_bootstrap = 0;
+  if (is_pending_bootstrap(csr)) {
+    for (const CsrPtr& other : deps_.csrs->list()) {
+      if (is_pending_bootstrap(*other)) ++pending_bootstrap;
+    }
+  }
+  policy::EvaluationInput input{csr,
+                                parsed,
+                                snapshot,
+                                deps_.clock->wall_now(),
+                                pending_bootstrap,
+                                deps_.resolver};
+  return policy::evaluate(input, config);
+}
+
+CsrPtr Reconciler::newer_valid_serving(const kube::CertificateSigningRequest& csr,
+                                       const inventory::Snapshot& snapshot,
+                                       const policy::PolicyConfig& config) const {
+  const std::string node = requester_node(csr);
+  if (node.empty()) return nullptr;
+  std::vector<CsrPtr> siblings;
+  for (const CsrPtr& other : deps_.csrs->by_requester_node(node)) {
+    if (other->metadata.uid != csr.metadata.uid && other->signer_name == csr.signer_name &&
+        other->is_pending() && newer(*other, csr)) {
+      siblings.push_back(other);
+    }
+  }
+  std::sort(siblings.begin(), siblings.end(),
+            [](const CsrPtr& a, const CsrPtr& b) { return newer(*a, *b); });
+  for (const CsrPtr& other : siblings) {
+    if (decide(*other, snapshot, config).outcome == policy::Outcome::kApprove) return other;
+  }
+  return nullptr;
+}
+
+std::optional<policy::Decision> Reconciler::evaluate(const std::string& key) const {
+  CsrPtr csr = deps_.csrs->get(key);
+  if (!csr) return std::nullopt;
+  auto snapshot = deps_.state->inventory();
+  auto config = deps_.state->config();
+  return decide(*csr, *snapshot, *config);
+}
+
+bool Reconciler::pending_guard_active() const {
+  std::lock_guard lock(mu_);
+  return guard_active_;
+}
+
+bool Reconciler::first_time(const kube::CertificateSigningRequest& csr, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = last_reason_.try_emplace(csr.metadata.uid, reason);
+  if (inserted) return true;
+  if (it->second == reason) return false;
+  it->second = reason;
+  return true;
+}
+
+void Reconciler::forget(const std::string& uid) {
+  std::lock_guard lock(mu_);
+  last_reason_.erase(uid);
+}
+
+ReconcileResult Reconciler::reconcile(const std::string& key) {
+  const MonoTime started = deps_.clock->now();
+  ReconcileResult result;
+  CsrPtr csr = deps_.csrs->get(key);
+  if (!csr) return result;  // deleted: nothing to do
+  if (!is_kubelet_signer(*csr)) return result;
+  if (!csr->is_pending() || csr->has_certificate) {
+    forget(csr->metadata.uid);
+    return result;
+  }
+
+  auto snapshot = deps_.state->inventory();
+  auto config = deps_.state->config();
+  policy::Decision d = decide(*csr, *snapshot, *config);
+
+  if (d.kind == policy::CsrKind::kClientBootstrap) {
+    const bool guard = d.reason == policy::reason::kPendingGuardExceeded;
+    {
+      std::lock_guard lock(mu_);
+      guard_active_ = guard;
+    }
+    if (deps_.metrics) deps_.metrics->set_pending_guard(guard);
+  }
+
+  // Of several approvable serving CSRs of one node, only the newest is approved.
+  if (d.outcome == policy::Outcome::kApprove && d.kind == policy::CsrKind::kServing) {
+    if (CsrPtr newest = newer_valid_serving(*csr, *snapshot, *config)) {
+      auto it = config->failure_action_overrides.find(kSupersededReason);
+      const policy::FailureAction action =
+          it != config->failure_action_overrides.end() ? it->second : config->failure_action;
+      const bool deny = action == policy::FailureAction::kDeny;
+      d.outcome = deny ? policy::Outcome::kDeny : policy::Outcome::kPending;
+      d.reason = std::string(kSupersededReason);
+      d.message = "a newer valid serving CSR of node " + d.node_name + " (" +
+                  newest->metadata.name + ") is pending; only the newest is approved";
+      d.checks.push_back({"serving.newest-of-node", false, d.message});
+    }
+  }
+  result.decision = d;
+  if (d.outcome == policy::Outcome::kIgnore) return result;
+
+  const std::string signer = csr->signer_name;
+  const std::string kind(policy::kind_name(d.kind));
+  const std::string outcome(policy::outcome_name(d.outcome));
+  const bool leader = !deps_.is_leader || deps_.is_leader();
+  const bool writes = (d.outcome == policy::Outcome::kApprove ||
+                       d.outcome == policy::Outcome::kDeny) &&
+                      !d.dry_run;
+
+  if (writes && !leader) return result;  // followers only keep their caches warm
+
+  if (writes) {
+    const bool approve = d.outcome == policy::Outcome::kApprove;
+    const std::string condition_reason = approve ? std::string(kApprovedConditionReason) : d.reason;
+    Status st = deps_.writer->write(*csr, approve, condition_reason, d.message);
+    if (st.code() == Code::kNotFound) return result;  // deleted meanwhile
+    if (!st.is_ok()) {
+      log::warn("writing CSR decision failed",
+                {{"csr", key}, {"outcome", outcome}, {"error", st.to_string()}});
+      result.status = st;
+      return result;
+    }
+    result.wrote = true;
+    forget(csr->metadata.uid);
+    const WallTime now = deps_.clock->wall_now();
+    if (approve && deps_.metrics && csr->metadata.creation_timestamp) {
+      deps_.metrics->observe_approval_latency(
+          std::max(0.0, seconds_between(*csr->metadata.creation_timestamp, now)));
+    }
+    deps_.events->record(*csr, approve ? "Normal" : "Warning",
+                         approve ? "Approved" : "Denied", d.reason + ": " + d.message);
+    log::info(approve ? "approved CSR" : "denied CSR",
+              {{"csr", key}, {"kind", kind}, {"node", d.node_name}, {"reason", d.reason}});
+    if (deps_.metrics) deps_.metrics->decision(signer, kind, outcome, d.reason);
+  } else if (first_time(*csr, (d.dry_run ? "dry-run:" : "") + d.reason)) {
+    // Pending (or dry-run): say why once per reason, not on every re-evaluation.
+    const std::string event_reason = d.dry_run ? "DryRun" : "Pending";
+    const std::string message = d.dry_run ? "would " + outcome + ": " + d.reason + ": " + d.message
+                                          : d.reason + ": " + d.message;
+    if (leader) deps_.events->record(*csr, d.dry_run ? "Normal" : "Warning", event_reason, message);
+    log::info(d.dry_run ? "dry-run decision" : "CSR left pending",
+              {{"csr", key}, {"kind", kind}, {"node", d.node_name}, {"reason", d.reason},
+               {"outcome", outcome}});
+    if (deps_.metrics) {
+      deps_.metrics->decision(signer, kind, d.dry_run ? "dryrun_" + outcome : outcome, d.reason);
+    }
+  }
+  if (deps_.metrics) {
+    deps_.metrics->observe_reconcile(
+        std::chrono::duration<double>(deps_.clock->now() - started).count());
+  }
+  return result;
+}
+
+}  // namespace nca::approver

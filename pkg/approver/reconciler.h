@@ -1,0 +1,78 @@
+// Reconciler: one CSR key in, at most one decision out. Level-triggered and idempotent:
+// it re-reads the CSR from the cache, skips what is decided, issued or not ours, evaluates
+// the policy against the current inventory and config, and writes Approved/Denied through
+// the DecisionWriter — only while this replica leads. Every evaluation is visible: an
+// Event, a log line and a metric, recorded once per (CSR, reason) so re-evaluations of a
+// pending CSR do not spam.
+//
+// Thread-safe: several workers may call reconcile() for different keys at once (the work
+// queue never hands the same key to two workers).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "approver/seams.h"
+#include "base/clock.h"
+#include "metrics/metrics.h"
+#include "policy/decision.h"
+#include "policy/resolver.h"
+
+namespace nca::approver {
+
+// The condition reason written on approved CSRs (the policy's reason goes to the message,
+// the Event and the metric).
+inline constexpr std::string_view kApprovedConditionReason = "NodeCSRApproverApproved";
+inline constexpr std::string_view kSupersededReason = "SupersededByNewerCSR";
+
+struct ReconcilerDeps {
+  std::shared_ptr<CsrSource> csrs;
+  std::shared_ptr<StateSource> state;
+  std::shared_ptr<DecisionWriter> writer;
+  std::shared_ptr<EventRecorder> events;
+  std::shared_ptr<metrics::Metrics> metrics;  // may be null
+  std::shared_ptr<Clock> clock;
+  std::function<bool()> is_leader;         // null = always
+  const policy::Resolver* resolver = nullptr;
+};
+
+struct ReconcileResult {
+  Status status;  // non-OK: requeue with backoff
+  std::optional<policy::Decision> decision;  // absent when the key was skipped early
+  bool wrote = false;                        // a decision was written to the API
+};
+
+class Reconciler {
+ public:
+  explicit Reconciler(ReconcilerDeps deps);
+
+  ReconcileResult reconcile(const std::string& key);
+
+  // Evaluates without writing or recording anything (live `explain`).
+  std::optional<policy::Decision> evaluate(const std::string& key) const;
+
+  // Pending-guard state after the last evaluation of a bootstrap CSR.
+  bool pending_guard_active() const;
+
+ private:
+  policy::Decision decide(const kube::CertificateSigningRequest& csr,
+                          const inventory::Snapshot& snapshot,
+                          const policy::PolicyConfig& config) const;
+  // For an approvable serving CSR: the newest approvable pending serving CSR of the same
+  // node, when it is another one.
+  CsrPtr newer_valid_serving(const kube::CertificateSigningRequest& csr,
+                             const inventory::Snapshot& snapshot,
+                             const policy::PolicyConfig& config) const;
+  bool first_time(const kube::CertificateSigningRequest& csr, const std::string& reason);
+  void forget(const std::string& uid);
+
+  ReconcilerDeps deps_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> last_reason_;  // CSR uid → last recorded reason
+  bool guard_active_ = false;
+};
+
+}  // namespace nca::approver

@@ -1,0 +1,57 @@
+// The reconciler's seams: what it reads (the CSR cache, the inventory, the config) and
+// what it writes (decisions through /approval, Events). Production adapters wrap the
+// informers and the REST client (pkg/app); tests use in-memory fakes. All implementations
+// must be thread-safe: several workers call them at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "inventory/machine.h"
+#include "kube/objects.h"
+#include "policy/config.h"
+
+namespace nca::approver {
+
+using CsrPtr = std::shared_ptr<const kube::CertificateSigningRequest>;
+
+// Read-only view of the CSR cache.
+class CsrSource {
+ public:
+  virtual ~CsrSource() = default;
+  virtual CsrPtr get(const std::string& name) const = 0;  // nullptr when absent
+  // CSRs whose requester is system:node:NAME (index "requester-node").
+  virtual std::vector<CsrPtr> by_requester_node(const std::string& node_name) const = 0;
+  // All CSRs of the kubelet signers (for counts and resync).
+  virtual std::vector<CsrPtr> list() const = 0;
+};
+
+// Writes a decision: appends an Approved or Denied condition through the /approval
+// subresource, re-reading and retrying on 409. NotFound when the CSR is gone.
+class DecisionWriter {
+ public:
+  virtual ~DecisionWriter() = default;
+  virtual Status write(const kube::CertificateSigningRequest& csr, bool approve,
+                       const std::string& reason, const std::string& message) = 0;
+};
+
+// Records a Kubernetes Event about a CSR. Best effort: failures are logged, not returned.
+class EventRecorder {
+ public:
+  virtual ~EventRecorder() = default;
+  virtual void record(const kube::CertificateSigningRequest& csr, std::string_view type,
+                      std::string_view reason, std::string_view message) = 0;
+};
+
+// The inventory and config as of now; swapped atomically when they change.
+class StateSource {
+ public:
+  virtual ~StateSource() = default;
+  virtual std::shared_ptr<const inventory::Snapshot> inventory() const = 0;
+  virtual std::shared_ptr<const policy::PolicyConfig> config() const = 0;
+};
+
+}  // namespace nca::approver

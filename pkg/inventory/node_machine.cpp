@@ -1,0 +1,64 @@
+#include "inventory/node_machine.h"
+
+#include "inventory/address_list.h"
+#include "inventory/json_fields.h"
+#include "inventory/type_check.h"
+
+namespace nca::inventory {
+
+Decoded decode_node_object(const nlohmann::json& object) {
+  if (std::string why = detail::check_type(object, "v1", "Node"); !why.empty()) {
+    return Decoded::skip(why);
+  }
+  Decoded out;
+  Machine machine;
+  machine.source = Source::kNode;
+  if (std::string why = detail::read_metadata(object, machine, nullptr); !why.empty()) {
+    // A Node whose timestamps are unreadable still exists: retry with the name alone.
+    std::string error;
+    const nlohmann::json* metadata = detail::member(object, "metadata");
+    std::optional<std::string> name =
+        metadata ? detail::string_member(*metadata, "name", &error) : std::nullopt;
+    if (!name || name->empty()) return Decoded::skip(why);
+    machine = Machine{};
+    machine.source = Source::kNode;
+    machine.name = *name;
+    out.warnings.push_back(why);
+  }
+  machine.node_name = machine.name;
+  machine.has_node_ref = true;
+
+  const nlohmann::json* status = detail::member(object, "status");
+  const nlohmann::json* list = status ? detail::member(*status, "addresses") : nullptr;
+  if (status != nullptr && !status->is_null() && !status->is_object()) {
+    out.warnings.push_back("status: expected an object, got " +
+                           std::string(detail::type_name(*status)));
+  }
+  if (std::string why =
+          detail::read_address_list(list, "status.addresses", machine, nullptr, out.warnings);
+      !why.empty()) {
+    out.warnings.push_back(why);
+  }
+  out.machine = std::move(machine);
+  return out;
+}
+
+Decoded node_machine(const kube::Node& node) {
+  if (node.metadata.name.empty()) return Decoded::skip("metadata.name: missing");
+  Decoded out;
+  Machine machine;
+  machine.source = Source::kNode;
+  machine.name = node.metadata.name;
+  machine.node_name = node.metadata.name;
+  machine.has_node_ref = true;
+  machine.created = node.metadata.creation_timestamp;
+  nlohmann::json list = nlohmann::json::array();
+  for (const kube::NodeAddress& a : node.addresses) {
+    list.push_back({{"type", a.type}, {"address", a.address}});
+  }
+  detail::read_address_list(&list, "status.addresses", machine, nullptr, out.warnings);
+  out.machine = std::move(machine);
+  return out;
+}
+
+}  // namespace nca::inventory

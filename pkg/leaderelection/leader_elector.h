@@ -1,0 +1,68 @@
+// LeaderElector: client-go's leader election on a Lease, so that of several replicas only
+// one writes decisions. Timing follows client-go's defaults (15 s lease, 10 s renew
+// deadline, 2 s retry). Expiry is judged only by the local monotonic time at which this
+// replica last saw the record change, never by the timestamps in it, so clock skew
+// between replicas cannot cause two leaders.
+//
+// run() blocks on its caller's thread until `stop`; callbacks run on that thread and must
+// not block. is_leader() may be read from any thread. On stop, a leader releases the lease
+// (holder emptied) so a successor takes over at once instead of after expiry.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+#include "base/clock.h"
+#include "leaderelection/lease_lock.h"
+
+namespace nca::leaderelection {
+
+struct ElectorSettings {
+  std::string identity;  // unique per replica, e.g. the pod name
+  Duration lease_duration = std::chrono::seconds(15);
+  Duration renew_deadline = std::chrono::seconds(10);
+  Duration retry_period = std::chrono::seconds(2);
+  bool release_on_stop = true;
+};
+
+struct ElectorCallbacks {
+  std::function<void()> on_started_leading = {};
+  std::function<void()> on_stopped_leading = {};
+  std::function<void(const std::string& leader)> on_new_leader = {};  // any holder change seen
+};
+
+class LeaderElector {
+ public:
+  LeaderElector(ElectorSettings settings, std::shared_ptr<LeaseLock> lock,
+                std::shared_ptr<Clock> clock, ElectorCallbacks callbacks);
+
+  // Validates settings: lease > renew deadline > retry period > 0, identity set.
+  static Status validate(const ElectorSettings& settings);
+
+  void run(std::stop_token stop);
+  bool is_leader() const { return leader_.load(); }
+
+  // One attempt to acquire or renew; true when this replica holds the lease afterwards.
+  // Public so tests can step the protocol deterministically.
+  bool try_acquire_or_renew();
+  // Gives the lease up if held (holder emptied, 1 s duration).
+  void release();
+
+ private:
+  void set_leader(bool leader);
+
+  ElectorSettings settings_;
+  std::shared_ptr<LeaseLock> lock_;
+  std::shared_ptr<Clock> clock_;
+  ElectorCallbacks callbacks_;
+  std::atomic<bool> leader_{false};
+  // What we last saw and when (local monotonic time).
+  std::optional<VersionedRecord> observed_;
+  MonoTime observed_at_{};
+  std::string last_holder_;
+};
+
+}  // namespace nca::leaderelection

@@ -1,0 +1,48 @@
+// Metrics: every number the approver exposes, prefix node_csr_approver_, behind typed
+// methods so prometheus-cpp stays inside this library. Names, types and labels are
+// documented in docs/operations.md; alert rules and the dashboard depend on them, so a
+// rename is a breaking change. Thread-safe: every method may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace nca::metrics {
+
+class Metrics {
+ public:
+  explicit Metrics(std::string_view version);
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // One decision written (or, in dry-run, recorded) for a CSR.
+  void decision(std::string_view signer, std::string_view kind, std::string_view outcome,
+                std::string_view reason);
+  void set_pending(std::string_view signer, double count);
+  void set_oldest_pending_age(std::string_view signer, double seconds);
+  void observe_approval_latency(double seconds);  // CSR creation → approval written
+  void observe_reconcile(double seconds);
+
+  // Work queue.
+  void set_queue_depth(double depth);
+  void queue_add();
+  void queue_retry();
+  void observe_queue_latency(double seconds);  // added → picked by a worker
+
+  void watch_restart(std::string_view resource);
+  void api_request(std::string_view verb, int code);  // code 0 = transport error
+  void set_leader(bool leader);
+  void set_pending_guard(bool active);
+  void config_reload(std::string_view result);  // "success" | "failure"
+
+  // The Prometheus text exposition of everything above.
+  std::string render() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nca::metrics

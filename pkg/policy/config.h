@@ -1,0 +1,98 @@
+// PolicyConfig: every knob of the approval policy, as a plain settings struct with safe
+// defaults (a default-constructed PolicyConfig is the documented safe configuration; an
+// empty YAML document yields exactly this). Built by pkg/config from YAML, read by
+// policy::evaluate. Plain values; safe to share as const between threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nca::policy {
+
+// Whether Node status.addresses (self-reported by the kubelet) count as inventory.
+enum class TrustNodeAddresses {
+  kAuto,    // only when no inventory source (Machines, BMHs, static) exists at all
+  kAlways,  // always (still never an address or name that two Nodes report)
+  kNever,   // never: serving CSRs need an inventory source
+};
+
+// What a failed check does. Approval is never an option for a failure.
+enum class FailureAction {
+  kPending,  // leave the CSR pending (with an Event) for a human or a later re-evaluation
+  kDeny,     // write Denied
+};
+
+std::string_view trust_node_addresses_name(TrustNodeAddresses t);  // "auto"|"always"|"never"
+std::string_view failure_action_name(FailureAction a);             // "pending"|"deny"
+
+inline constexpr std::string_view kDefaultBootstrapUsername =
+    "system:serviceaccount:openshift-machine-config-operator:node-bootstrapper";
+inline constexpr std::string_view kDefaultBootstrapGroup = "system:bootstrappers";
+
+struct BootstrapConfig {
+  // A client-bootstrap CSR comes from one of these usernames or from a member of one of
+  // these groups.
+  std::vector<std::string> usernames{std::string(kDefaultBootstrapUsername)};
+  std::vector<std::string> groups{std::string(kDefaultBootstrapGroup)};
+  // The CSR's creationTimestamp must fall within [machine created, machine created + window].
+  std::chrono::seconds creation_window{std::chrono::hours(2)};
+};
+
+// Flood guard for client-bootstrap CSRs: no bootstrap CSR is approved while more than
+// `limit` of them are pending. limit = fixed_limit when set, else (inventory machines that
+// have no Node yet) + slack.
+struct PendingGuardConfig {
+  std::optional<std::int64_t> fixed_limit;  // YAML `limit: auto` (default) or a number
+  std::int64_t slack = 100;
+};
+
+struct ServingConfig {
+  // When non-empty, every multi-label DNS SAN must equal one of these domains or end with
+  // "." + domain. Single-label names (no dot) are exempt when allow_single_label_names.
+  std::vector<std::string> allowed_domains;
+  bool allow_single_label_names = true;
+  // When non-empty, every IP SAN must be inside one of these CIDRs.
+  std::vector<std::string> allowed_cidrs;
+  TrustNodeAddresses trust_node_addresses = TrustNodeAddresses::kAuto;
+  // Resolve every DNS SAN through the injected Resolver; every address it resolves to must
+  // be one of the machine's addresses. A transient failure leaves the CSR pending.
+  bool resolve_dns = false;
+};
+
+struct KeyConfig {
+  bool allow_rsa = true;
+  int rsa_min_bits = 2048;  // config refuses values below 2048
+  // ECDSA curves allowed, by NIST name: a subset of {"P-256", "P-384"}; empty = no ECDSA.
+  std::vector<std::string> ecdsa_curves{"P-256", "P-384"};
+};
+
+// Which kinds of CSR this approver handles; a disabled kind is ignored (left to another
+// approver or a human), never approved or denied.
+struct KindsConfig {
+  bool serving = true;
+  bool client_bootstrap = true;
+  bool client_renewal = true;
+};
+
+struct PolicyConfig {
+  BootstrapConfig bootstrap;
+  PendingGuardConfig pending_guard;
+  ServingConfig serving;
+  KeyConfig keys;
+  KindsConfig kinds;
+  // Upper bound on spec.expirationSeconds; a CSR without it gets the signer's default
+  // duration and passes this check.
+  std::int64_t max_expiration_seconds = 365LL * 24 * 3600;
+  FailureAction failure_action = FailureAction::kPending;
+  // Per reason code overrides of failure_action (e.g. {"SanDnsNotInInventory": kDeny}).
+  // Reasons that are transient by nature (see reasons.h) always stay pending.
+  std::map<std::string, FailureAction, std::less<>> failure_action_overrides;
+  // Record the would-be decision only; Decision::dry_run is set and nothing is written.
+  bool dry_run = false;
+};
+
+}  // namespace nca::policy

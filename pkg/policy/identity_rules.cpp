@@ -1,0 +1,406 @@
+// Rules on the request against the cluster's inventory: does the node exist (or not, for
+// bootstrap), which machine is it, and is every SAN one of that machine's names and
+// addresses. Node status.addresses are self-reported, so they count only per
+// serving.trustNodeAddresses and never when another node claims the same value.
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "policy/reasons.h"
+#include "policy/rules.h"
+#include "x509/ip_address.h"
+
+namespace nca::policy::detail {
+namespace {
+
+namespace r = reason;
+using inventory::Machine;
+
+bool same_node(const Machine& m, std::string_view name) {
+  return m.node_name.empty() ? (m.source == inventory::Source::kNode && m.name == name)
+                             : m.node_name == name;
+}
+
+std::optional<x509::IpAddress> canonical(const x509::IpAddress& ip) {
+  return x509::canonical_ip(ip.bytes);
+}
+
+bool has_address(const Machine& m, const x509::IpAddress& ip) {
+  return std::any_of(m.addresses.begin(), m.addresses.end(), [&](const x509::IpAddress& a) {
+    auto ca = canonical(a);
+    return ca && ca->bytes == ip.bytes;
+  });
+}
+
+bool has_hostname(const Machine& m, std::string_view normalized) {
+  return std::any_of(m.hostnames.begin(), m.hostnames.end(),
+                     [&](const std::string& h) { return normalize_hostname(h) == normalized; });
+}
+
+bool contains_ip(const std::vector<x509::IpAddress>& v, const x509::IpAddress& ip) {
+  return std::any_of(v.begin(), v.end(), [&](const auto& a) { return a.bytes == ip.bytes; });
+}
+
+const Machine* owning_machine_by_ip(const TrustedIdentity& id, const x509::IpAddress& ip) {
+  for (const Machine* m : id.machines) {
+    if (has_address(*m, ip)) return m;
+  }
+  return nullptr;
+}
+
+const Machine* owning_machine_by_name(const TrustedIdentity& id, std::string_view name) {
+  for (const Machine* m : id.machines) {
+    if (has_hostname(*m, name)) return m;
+  }
+  return nullptr;
+}
+
+std::string known_hostnames(const TrustedIdentity& id) {
+  std::set<std::string> names;
+  for (const Machine* m : id.machines) {
+    for (const auto& h : m->hostnames) names.insert(normalize_hostname(h));
+  }
+  if (id.node_addresses_trusted && id.node) {
+    for (const auto& h : id.node->hostnames) names.insert(normalize_hostname(h));
+  }
+  std::vector<std::string> v(names.begin(), names.end());
+  return v.empty() ? "none" : join(v);
+}
+
+std::string known_addresses(const TrustedIdentity& id) {
+  std::set<std::string> texts;
+  for (const Machine* m : id.machines) {
+    for (const auto& a : m->addresses) texts.insert(a.text);
+  }
+  if (id.node_addresses_trusted && id.node) {
+    for (const auto& a : id.node->addresses) texts.insert(a.text);
+  }
+  std::vector<std::string> v(texts.begin(), texts.end());
+  return v.empty() ? "none" : join(v);
+}
+
+bool within_domain(std::string_view name, std::string_view domain) {
+  if (name == domain) return true;
+  return name.size() > domain.size() && name.ends_with(domain) &&
+         name[name.size() - domain.size() - 1] == '.';
+}
+
+void node_exists(const Context& c, Recorder& rec) {
+  if (c.identity.node == nullptr) {
+    rec.fail(r::kNodeNotFound, "no Node named \"" + c.node_name + "\" exists");
+    return;
+  }
+  rec.pass("Node \"" + c.node_name + "\" exists");
+}
+
+void serving_machine(const Context& c, Recorder& rec) {
+  const auto& id = c.identity;
+  if (!id.machines.empty()) {
+    std::vector<std::string> names;
+    for (const Machine* m : id.machines) names.push_back(describe(*m));
+    rec.pass("node \"" + c.node_name + "\" is " + join(names));
+    return;
+  }
+  if (id.node_addresses_trusted && id.node != nullptr) {
+    rec.pass("no inventory source: trusting the addresses Node \"" + c.node_name + "\" reports");
+    return;
+  }
+  if (c.in.inventory.has_inventory_source) {
+    rec.fail(r::kMachineNotFound, "no inventory machine maps to node \"" + c.node_name + "\"");
+  } else if (!id.node_addresses_trusted) {
+    rec.fail(r::kMachineNotFound,
+             "no inventory source exists and serving.trustNodeAddresses is " +
+                 std::string(trust_node_addresses_name(c.config.serving.trust_node_addresses)));
+  } else {
+    rec.fail(r::kMachineNotFound, "nothing describes node \"" + c.node_name + "\"");
+  }
+}
+
+void serving_san_dns(const Context& c, Recorder& rec) {
+  const auto& id = c.identity;
+  const auto& allowed = c.config.serving.allowed_domains;
+  for (const auto& san : c.parsed->sans.dns) {
+    const std::string name = normalize_hostname(san);
+    if (name.find('*') != std::string::npos) {
+      rec.fail(r::kSanDnsWildcard,
+               "DNS SAN \"" + san + "\" is a wildcard; wildcards are never approved");
+      continue;
+    }
+    if (!is_valid_hostname(name)) {
+      rec.fail(r::kSanDnsInvalid, "DNS SAN \"" + san + "\" is not a valid host name");
+      continue;
+    }
+    const bool single_label = name.find('.') == std::string::npos;
+    if (!allowed.empty() && !(single_label && c.config.serving.allow_single_label_names)) {
+      bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& d) {
+        std::string_view domain(d);
+        while (domain.starts_with('.')) domain.remove_prefix(1);
+        return within_domain(name, normalize_hostname(domain));
+      });
+      if (!ok) {
+        rec.fail(
+            r::kSanDnsOutsideAllowedDomains,
+            "DNS SAN \"" + san + "\" is outside serving.allowedDomains (" + join(allowed) + ")");
+        continue;
+      }
+    }
+    if (const Machine* m = owning_machine_by_name(id, name)) {
+      rec.pass("DNS SAN \"" + san + "\" is a host name of " + describe(*m));
+      continue;
+    }
+    if (id.node_addresses_trusted && id.node && has_hostname(*id.node, name)) {
+      if (std::find(id.contested_hostnames.begin(), id.contested_hostnames.end(), name) !=
+          id.contested_hostnames.end()) {
+        rec.fail(r::kSanDnsReportedByOtherNode, "DNS SAN \"" + san + "\" is reported by Node \"" +
+                                                    c.node_name +
+                                                    "\" and also by another node: not trusted");
+        continue;
+      }
+      rec.pass("DNS SAN \"" + san + "\" is reported by Node \"" + c.node_name + "\"");
+      continue;
+    }
+    rec.fail(r::kSanDnsNotInInventory, "DNS SAN \"" + san + "\" is not a host name of node \"" +
+                                           c.node_name + "\" (known: " + known_hostnames(id) + ")");
+  }
+}
+
+void serving_san_ip(const Context& c, Recorder& rec) {
+  const auto& id = c.identity;
+  const auto& cidrs = c.config.serving.allowed_cidrs;
+  for (const auto& raw : c.parsed->sans.ips) {
+    auto ip = canonical(raw);
+    if (!ip) {
+      rec.fail(r::kSanIpNotInInventory, "IP SAN of " + std::to_string(raw.bytes.size()) +
+                                            " bytes is not an IPv4 or IPv6 address");
+      continue;
+    }
+    const std::string shown =
+        raw.text.empty() || raw.text == ip->text ? ip->text : raw.text + " (" + ip->text + ")";
+    if (x509::is_loopback(*ip) || x509::is_unspecified(*ip) || x509::is_link_local(*ip) ||
+        x509::is_multicast(*ip)) {
+      rec.fail(r::kSanIpForbiddenRange,
+               "IP SAN " + shown + " is loopback, unspecified, link-local or multicast");
+      continue;
+    }
+    if (!cidrs.empty()) {
+      bool ok = std::any_of(cidrs.begin(), cidrs.end(), [&](const std::string& cidr) {
+        return x509::cidr_contains(cidr, *ip).value_or(false);
+      });
+      if (!ok) {
+        rec.fail(r::kSanIpOutsideAllowedCidrs,
+                 "IP SAN " + shown + " is outside serving.allowedCIDRs (" + join(cidrs) + ")");
+        continue;
+      }
+    }
+    if (const Machine* m = owning_machine_by_ip(id, *ip)) {
+      rec.pass("IP SAN " + shown + " is an address of " + describe(*m));
+      continue;
+    }
+    if (id.node_addresses_trusted && id.node && has_address(*id.node, *ip)) {
+      if (contains_ip(id.contested_addresses, *ip)) {
+        rec.fail(r::kSanIpReportedByOtherNode, "IP SAN " + shown + " is reported by Node \"" +
+                                                   c.node_name +
+                                                   "\" and also by another node: not trusted");
+        continue;
+      }
+      rec.pass("IP SAN " + shown + " is reported by Node \"" + c.node_name + "\"");
+      continue;
+    }
+    rec.fail(r::kSanIpNotInInventory, "IP SAN " + shown + " is not an address of node \"" +
+                                          c.node_name + "\" (known: " + known_addresses(id) + ")");
+  }
+}
+
+bool trusted_address(const TrustedIdentity& id, const x509::IpAddress& ip) {
+  if (owning_machine_by_ip(id, ip)) return true;
+  return id.node_addresses_trusted && id.node && has_address(*id.node, ip) &&
+         !contains_ip(id.contested_addresses, ip);
+}
+
+void serving_dns_resolves(const Context& c, Recorder& rec) {
+  if (!c.config.serving.resolve_dns || c.parsed->sans.dns.empty()) return;
+  if (c.in.resolver == nullptr) {
+    rec.fail(r::kDnsResolverUnavailable, "serving.resolveDNS is on but no resolver is available");
+    return;
+  }
+  for (const auto& san : c.parsed->sans.dns) {
+    const std::string name = normalize_hostname(san);
+    LookupResult res = c.in.resolver->lookup(name);
+    if (res.status == LookupResult::Status::kTransient) {
+      rec.fail(r::kDnsLookupTransient, "looking up \"" + name + "\" failed for now: " + res.error);
+      continue;
+    }
+    if (res.status == LookupResult::Status::kNotFound || res.addresses.empty()) {
+      rec.fail(r::kSanDnsDoesNotResolve, "DNS SAN \"" + name + "\" does not resolve" +
+                                             (res.error.empty() ? "" : ": " + res.error));
+      continue;
+    }
+    std::vector<std::string> texts;
+    bool all_ours = true;
+    for (const auto& a : res.addresses) {
+      auto ip = canonical(a);
+      texts.push_back(ip ? ip->text : a.text);
+      if (!ip || !trusted_address(c.identity, *ip)) {
+        rec.fail(r::kSanDnsResolvesElsewhere,
+                 "DNS SAN \"" + name + "\" resolves to " + (ip ? ip->text : a.text) +
+                     ", which is not an address of node \"" + c.node_name + "\"");
+        all_ours = false;
+        break;
+      }
+    }
+    if (all_ours) rec.pass("DNS SAN \"" + name + "\" resolves to " + join(texts));
+  }
+}
+
+void bootstrap_node_absent(const Context& c, Recorder& rec) {
+  if (c.identity.node != nullptr) {
+    rec.fail(r::kNodeAlreadyExists, "Node \"" + c.node_name +
+                                        "\" already exists: a bootstrap CSR for it would take "
+                                        "over its identity");
+    return;
+  }
+  rec.pass("no Node \"" + c.node_name + "\" exists yet");
+}
+
+void bootstrap_machine(const Context& c, Recorder& rec) {
+  if (c.identity.machines.empty()) {
+    rec.fail(r::kMachineNotFound, "no inventory machine maps to node \"" + c.node_name + "\"");
+    return;
+  }
+  std::vector<std::string> names;
+  for (const Machine* m : c.identity.machines) names.push_back(describe(*m));
+  rec.pass("node \"" + c.node_name + "\" is " + join(names));
+}
+
+void bootstrap_machine_unlinked(const Context& c, Recorder& rec) {
+  if (c.identity.machines.empty()) return;  // reported by bootstrap.machine
+  for (const Machine* m : c.identity.machines) {
+    if (m->has_node_ref) {
+      rec.fail(r::kMachineAlreadyHasNode, describe(*m) + " is already linked to a Node");
+      return;
+    }
+  }
+  rec.pass("no machine of node \"" + c.node_name + "\" is linked to a Node yet");
+}
+
+void bootstrap_creation_window(const Context& c, Recorder& rec) {
+  if (c.identity.machines.empty()) return;  // reported by bootstrap.machine
+  std::optional<WallTime> created;
+  const Machine* newest = nullptr;
+  for (const Machine* m : c.identity.machines) {
+    if (m->created && (!created || *m->created > *created)) {
+      created = m->created;
+      newest = m;
+    }
+  }
+  const auto& csr_created = c.in.csr.metadata.creation_timestamp;
+  if (!created || !csr_created) {
+    rec.fail(r::kCreationTimeUnknown,
+             !created ? "no machine of node \"" + c.node_name + "\" has a creation time"
+                      : std::string("the CSR has no creationTimestamp"));
+    return;
+  }
+  const auto window = c.config.bootstrap.creation_window;
+  const auto after = std::chrono::duration_cast<std::chrono::seconds>(*csr_created - *created);
+  if (*csr_created < *created || *csr_created > *created + window) {
+    rec.fail(r::kOutsideCreationWindow, "CSR created " + std::to_string(after.count()) +
+                                            "s after " + describe(*newest) + ", allowed 0s to " +
+                                            std::to_string(window.count()) + "s");
+    return;
+  }
+  rec.pass("CSR created " + std::to_string(after.count()) + "s after " + describe(*newest) +
+           " (window " + std::to_string(window.count()) + "s)");
+}
+
+void bootstrap_pending_guard(const Context& c, Recorder& rec) {
+  const auto& guard = c.config.pending_guard;
+  std::int64_t limit = 0;
+  std::string how;
+  if (guard.fixed_limit) {
+    limit = *guard.fixed_limit;
+    how = "fixed limit";
+  } else {
+    std::set<std::string_view> awaiting;
+    for (const auto& m : c.in.inventory.machines) {
+      if (m.node_name.empty() || m.has_node_ref) continue;
+      bool has_node = std::any_of(c.in.inventory.nodes.begin(), c.in.inventory.nodes.end(),
+                                  [&](const Machine& n) { return same_node(n, m.node_name); });
+      if (!has_node) awaiting.insert(m.node_name);
+    }
+    limit = static_cast<std::int64_t>(awaiting.size()) + guard.slack;
+    how = std::to_string(awaiting.size()) + " machines awaiting a Node + slack " +
+          std::to_string(guard.slack);
+  }
+  const auto pending = c.in.pending_bootstrap_csrs;
+  if (pending > limit) {
+    rec.fail(r::kPendingGuardExceeded, std::to_string(pending) +
+                                           " bootstrap CSRs are pending, more than the limit " +
+                                           std::to_string(limit) + " (" + how + ")");
+    return;
+  }
+  rec.pass(std::to_string(pending) + " pending bootstrap CSRs, limit " + std::to_string(limit) +
+           " (" + how + ")");
+}
+
+// name, kinds, needs_parsed, needs_node_name, only_when_clean, run
+constexpr std::array kIdentityRules = {
+    Rule{"node.exists", kNodeIdentity, false, true, false, node_exists},
+    Rule{"serving.machine", kServingOnly, false, true, false, serving_machine},
+    Rule{"serving.san-dns", kServingOnly, true, true, false, serving_san_dns},
+    Rule{"serving.san-ip", kServingOnly, true, true, false, serving_san_ip},
+    // Lookups only for CSRs that passed everything else: no DNS traffic for junk.
+    Rule{"serving.dns-resolves", kServingOnly, true, true, true, serving_dns_resolves},
+    Rule{"bootstrap.node-absent", kBootstrapOnly, true, true, false, bootstrap_node_absent},
+    Rule{"bootstrap.machine", kBootstrapOnly, true, true, false, bootstrap_machine},
+    Rule{"bootstrap.machine-unlinked", kBootstrapOnly, true, true, false,
+         bootstrap_machine_unlinked},
+    Rule{"bootstrap.creation-window", kBootstrapOnly, true, true, false, bootstrap_creation_window},
+    Rule{"bootstrap.pending-guard", kBootstrapOnly, false, false, false, bootstrap_pending_guard},
+};
+
+}  // namespace
+
+std::span<const Rule> identity_rules() { return kIdentityRules; }
+
+TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view node_name,
+                               const ServingConfig& cfg) {
+  TrustedIdentity id;
+  for (const auto& m : snap.machines) {
+    if (same_node(m, node_name)) id.machines.push_back(&m);
+  }
+  for (const auto& n : snap.nodes) {
+    if (same_node(n, node_name)) {
+      id.node = &n;
+      break;
+    }
+  }
+  id.node_addresses_trusted =
+      cfg.trust_node_addresses == TrustNodeAddresses::kAlways ||
+      (cfg.trust_node_addresses == TrustNodeAddresses::kAuto && !snap.has_inventory_source);
+  if (id.node == nullptr) return id;
+  // Self-reported values another node (or another node's machine) also claims.
+  auto others = [&](auto&& claims) {
+    for (const auto& n : snap.nodes) {
+      if (&n != id.node && !same_node(n, node_name) && claims(n)) return true;
+    }
+    for (const auto& m : snap.machines) {
+      if (!same_node(m, node_name) && claims(m)) return true;
+    }
+    return false;
+  };
+  for (const auto& h : id.node->hostnames) {
+    std::string name = normalize_hostname(h);
+    if (others([&](const Machine& m) { return has_hostname(m, name); })) {
+      id.contested_hostnames.push_back(name);
+    }
+  }
+  for (const auto& a : id.node->addresses) {
+    auto ip = canonical(a);
+    if (ip && others([&](const Machine& m) { return has_address(m, *ip); })) {
+      id.contested_addresses.push_back(*ip);
+    }
+  }
+  return id;
+}
+
+}  // namespace nca::policy::detail

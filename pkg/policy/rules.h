@@ -1,0 +1,100 @@
+// Internal to pkg/policy: the rule table's building blocks. A Rule is a small named check
+// (like the recognisers of kubernetes' sarapprove.go) that reads the Context and records
+// one or more trace lines through a Recorder, each passing or failing with a reason code.
+// evaluate.cpp runs the table; the rules live in request_rules.cpp (the request itself)
+// and identity_rules.cpp (the request against the inventory). Not thread-shared: one
+// Context and Recorder per evaluation.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/evaluate.h"
+
+namespace nca::policy::detail {
+
+// The names and addresses the policy trusts for one node, with where each came from.
+struct TrustedIdentity {
+  std::vector<const inventory::Machine*> machines;  // inventory sources for the node
+  const inventory::Machine* node = nullptr;         // the Node, when it exists
+  bool node_addresses_trusted = false;              // per serving.trustNodeAddresses
+  // Node-reported names/addresses that another Node (or another node's machine) also
+  // claims: never trusted.
+  std::vector<std::string> contested_hostnames;
+  std::vector<x509::IpAddress> contested_addresses;
+};
+
+struct Context {
+  Context(const EvaluationInput& input, const PolicyConfig& cfg) : in(input), config(cfg) {}
+
+  const EvaluationInput& in;
+  const PolicyConfig& config;
+  CsrKind kind = CsrKind::kUnknown;
+  // The claimed node name: from the username (system:node:NAME) for node identities, from
+  // the subject CN for bootstrap CSRs. Unknown when a bootstrap CSR's CN is unreadable.
+  bool node_name_known = false;
+  std::string node_name;
+  bool node_name_valid = false;             // known and a valid DNS subdomain
+  const x509::ParsedCsr* parsed = nullptr;  // null when the request did not parse
+  TrustedIdentity identity;                 // filled for serving CSRs
+};
+
+class Recorder {
+ public:
+  explicit Recorder(std::vector<Check>& trace) : trace_(trace) {}
+
+  void set_rule(std::string_view name) { rule_ = name; }
+  void pass(std::string detail);
+  void fail(std::string_view reason, std::string message);
+
+  bool failed() const { return first_reason_.has_value(); }
+  std::string_view first_reason() const { return first_reason_.value_or(std::string_view{}); }
+  const std::string& first_message() const { return first_message_; }
+
+ private:
+  std::vector<Check>& trace_;
+  std::string_view rule_;
+  std::optional<std::string_view> first_reason_;
+  std::string first_message_;
+};
+
+enum KindMask : unsigned {
+  kServingOnly = 1u << 0,
+  kBootstrapOnly = 1u << 1,
+  kRenewalOnly = 1u << 2,
+  kClient = kBootstrapOnly | kRenewalOnly,
+  kNodeIdentity = kServingOnly | kRenewalOnly,
+  kAllKinds = kServingOnly | kBootstrapOnly | kRenewalOnly,
+};
+
+struct Rule {
+  std::string_view name;
+  unsigned kinds;        // KindMask bits
+  bool needs_parsed;     // skipped when the request did not parse
+  bool needs_node_name;  // skipped when the claimed node name is unknown or invalid
+  bool only_when_clean;  // skipped once any earlier rule failed (e.g. DNS lookups)
+  void (*run)(const Context&, Recorder&);
+};
+
+std::span<const Rule> request_rules();
+std::span<const Rule> identity_rules();
+
+// Machines and Node for `node_name`, and which Node-reported values are trusted.
+TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view node_name,
+                               const ServingConfig& cfg);
+
+// Helpers shared by the rules (names.cpp).
+bool is_valid_node_name(std::string_view name);         // DNS-1123 subdomain
+std::string normalize_hostname(std::string_view name);  // lower-case, one trailing dot off
+bool is_valid_hostname(std::string_view normalized);    // RFC 1123 labels, no wildcard
+std::string join(std::span<const std::string> items, std::string_view sep = ", ");
+std::string describe(const inventory::Machine& m);  // "OpenShiftMachine ns/name"
+
+inline constexpr std::string_view kNodeUserPrefix = "system:node:";
+inline constexpr std::string_view kNodesGroup = "system:nodes";
+inline constexpr std::string_view kAuthenticatedGroup = "system:authenticated";
+
+}  // namespace nca::policy::detail

@@ -1,0 +1,43 @@
+#include "metrics/metrics.h"
+
+#include <catch2/catch.hpp>
+
+namespace {
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
+}
+}  // namespace
+
+TEST_CASE("metrics render with the documented names, labels and values") {
+  nca::metrics::Metrics m("1.2.3");
+  m.decision("kubernetes.io/kubelet-serving", "serving", "approve", "NodeCSRApproverApproved");
+  m.decision("kubernetes.io/kubelet-serving", "serving", "approve", "NodeCSRApproverApproved");
+  m.set_pending("kubernetes.io/kube-apiserver-client-kubelet", 3);
+  m.api_request("PUT", 409);
+  m.set_leader(true);
+  m.set_pending_guard(true);
+  m.config_reload("failure");
+  m.watch_restart("certificatesigningrequests");
+  m.observe_approval_latency(0.2);
+  const std::string text = m.render();
+  INFO(text);
+  CHECK(has_line(text, R"(node_csr_approver_build_info{version="1.2.3"} 1)"));
+  CHECK(has_line(
+      text,
+      R"(node_csr_approver_decisions_total{kind="serving",outcome="approve",reason="NodeCSRApproverApproved",signer="kubernetes.io/kubelet-serving"} 2)"));
+  CHECK(has_line(
+      text,
+      R"(node_csr_approver_pending_csrs{signer="kubernetes.io/kube-apiserver-client-kubelet"} 3)"));
+  CHECK(has_line(text,
+                 R"(node_csr_approver_pending_csrs{signer="kubernetes.io/kubelet-serving"} 0)"));
+  CHECK(has_line(text, R"(node_csr_approver_api_requests_total{code="409",verb="PUT"} 1)"));
+  CHECK(has_line(text, "node_csr_approver_is_leader 1"));
+  CHECK(has_line(text, "node_csr_approver_pending_guard_active 1"));
+  CHECK(has_line(text, R"(node_csr_approver_config_reloads_total{result="failure"} 1)"));
+  CHECK(has_line(text, R"(node_csr_approver_config_reloads_total{result="success"} 0)"));
+  CHECK(has_line(
+      text, R"(node_csr_approver_watch_restarts_total{resource="certificatesigningrequests"} 1)"));
+  CHECK(has_line(text, "node_csr_approver_approval_latency_seconds_count 1"));
+  CHECK(has_line(text, R"(node_csr_approver_approval_latency_seconds_bucket{le="0.25"} 1)"));
+  CHECK(has_line(text, R"(node_csr_approver_approval_latency_seconds_bucket{le="0.1"} 0)"));
+}
