@@ -38,6 +38,8 @@ assert kinds == want, f"kinds {kinds} != {want}"
 dep = next(d for d in docs if d["kind"] == "Deployment")
 c = dep["spec"]["template"]["spec"]["containers"][0]
 assert c["image"] == f"node-csr-approver:{app}", c["image"]
+cm = next(d for d in docs if d["kind"] == "ConfigMap")
+assert list(cm["data"]) == ["config.yaml"] and yaml.safe_load(cm["data"]["config.yaml"]) is None, cm["data"]
 assert "--dry-run=true" not in c["args"] and not any(a.startswith("--workers") for a in c["args"]), c["args"]
 for d in docs:
     assert d["kind"] == "ClusterRole" or d["kind"] == "ClusterRoleBinding" or d["metadata"]["namespace"] in ("node-csr-approver", "default"), d["metadata"]
@@ -101,7 +103,10 @@ for g in src["groups"]:
 assert pr["spec"] == src, "PrometheusRule spec is not manifests/alerts/rules.yaml (runbook base replaced)"
 cm = next(d for d in by["ConfigMap"] if d["metadata"]["name"] == "csr-approver-dashboard")
 assert json.loads(cm["data"]["node-csr-approver.json"]) == json.load(open(sys.argv[3]))
-assert yaml.safe_load(next(d for d in by["ConfigMap"] if d["metadata"]["name"] == "csr-approver-config")["data"]["config.yaml"]) == {"example": "value"}
+values = yaml.safe_load(open("test/helm/values-nondefault.yaml"))
+cfg = next(d for d in by["ConfigMap"] if d["metadata"]["name"] == "csr-approver-config")["data"]
+assert yaml.safe_load(cfg["config.yaml"]) == values["config"], cfg["config.yaml"]
+assert yaml.safe_load(cfg["inventory.yaml"]) == values["staticInventory"], cfg["inventory.yaml"]
 assert next(d for d in by["ConfigMap"] if d["metadata"]["name"] == "rel-extra")["data"] == {"hello": "world"}
 assert by["Secret"][0]["stringData"] == {"release": "rel"}
 PY
@@ -140,8 +145,23 @@ reject "a port out of range" --set metrics.port=70000
 reject "an unknown top-level key" --set replicas=2
 reject "a typo in serviceMonitor" --set serviceMonitor.enable=true
 reject "config as a list" --set 'config[0]=a'
+reject "an unknown policy key" --set config.serving.trustNodeAdresses=never
+reject "a bad trustNodeAddresses" --set config.serving.trustNodeAddresses=sometimes
+reject "rsaMinBits below 2048" --set config.keys.rsaMinBits=1024
+reject "an unknown ECDSA curve" --set 'config.keys.ecdsaCurves[0]=P-521'
+reject "a duration without unit" --set-string config.bootstrap.creationWindow=7200
+reject "pendingGuard.limit as a word" --set config.pendingGuard.limit=many
+reject "failureAction approve" --set config.failureAction=approve
+reject "a per-reason action approve" --set config.failureActions.SanIpNotInInventory=approve
+reject "kinds.serving as a string" --set-string config.kinds.serving=no
+reject "a static machine without a name" --set 'staticInventory.machines[0].hostnames[0]=x'
 reject "extraArgs as a string" --set-string extraArgs=--x
 reject "a bad scrape interval" --set serviceMonitor.interval=often
+if render --set config.pendingGuard.limit=auto --set config.failureActions.NodeNotFound=deny >/dev/null 2>"$tmp/err"; then
+  ok "schema accepts pendingGuard.limit=auto and a per-reason override"
+else
+  cat "$tmp/err" >&2; bad "schema refused valid policy values"
+fi
 # And the render refuses combinations the schema cannot express.
 if render --set createConfigMap=false >/dev/null 2>&1; then bad "createConfigMap=false without configMapName rendered"; else ok "createConfigMap=false needs configMapName"; fi
 if render --set serviceMonitor.enabled=true --set service.enabled=false >/dev/null 2>&1; then bad "ServiceMonitor without Service rendered"; else ok "serviceMonitor needs the Service"; fi
