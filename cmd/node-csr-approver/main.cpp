@@ -6,9 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#if NCA_HAVE_EXPLAIN
 #include "app/explain.h"
-#endif
 
 namespace {
 
@@ -33,12 +31,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
-#if NCA_HAVE_EXPLAIN
   if (command == "explain") {
     return nca::app::explain_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                      std::cerr);
   }
-#endif
   std::fprintf(stderr, "node-csr-approver: unknown command \"%s\"\n", argv[1]);
   return usage(stderr);
 }
