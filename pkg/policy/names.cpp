@@ -70,27 +70,9 @@ std::string join(std::span<const std::string> items, std::string_view sep) {
   return out;
 }
 
-// Spelled out here rather than with inventory::source_name so that this library needs
-// only inventory's header, not its decoders.
 std::string describe(const inventory::Machine& m) {
-  std::string out;
-  switch (m.source) {
-    case inventory::Source::kNode:
-      out = "Node ";
-      break;
-    case inventory::Source::kOpenShiftMachine:
-      out = "OpenShiftMachine ";
-      break;
-    case inventory::Source::kClusterApiMachine:
-      out = "ClusterApiMachine ";
-      break;
-    case inventory::Source::kBareMetalHost:
-      out = "BareMetalHost ";
-      break;
-    case inventory::Source::kStatic:
-      out = "static inventory ";
-      break;
-  }
+  std::string out(inventory::source_name(m.source));
+  out += ' ';
   if (!m.namespace_.empty()) out += m.namespace_ + "/";
   out += m.name;
   return out;
