@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runtime image tests without a Docker engine:
+# 1. the built node-csr-approver links only libraries the runtime stage installs;
+# 2. a probe linking every third-party runtime library the project uses (cpprestsdk,
+#    OpenSSL, yaml-cpp, prometheus-cpp core+pull) passes too, so the package list is
+#    complete before the daemon links them all;
+# 3. the check fails for a binary linking a library the list does not provide (cmake,
+#    which links libcurl and friends): it is a real check;
+# 4. the Dockerfile's runtime stage reads scripts/runtime-packages.txt and the build
+#    stage runs scripts/install-deps.sh, as CI does.
+# usage: test/docker/run.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+build="${1:-build}"
+bin="$build/cmd/node-csr-approver/node-csr-approver"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok   $*"; }
+bad() { fail=1; echo "FAIL $*" >&2; }
+
+[[ -x "$bin" ]] || { echo "test/docker: build $bin first (cmake --build $build --target node-csr-approver)" >&2; exit 1; }
+if test/docker/check-runtime-libs.sh "$bin"; then ok "runtime libraries of $bin"; else bad "runtime libraries of $bin"; fi
+
+cat >"$tmp/probe.cpp" <<'CPP'
+// Links one symbol from every third-party runtime library the project uses.
+#include <cpprest/http_client.h>
+#include <openssl/ssl.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+#include <yaml-cpp/yaml.h>
+int main(int argc, char**) {
+  if (argc > 5) {  // never runs: only the link matters
+    web::http::client::http_client client(U("https://127.0.0.1"));
+    SSL_CTX_free(SSL_CTX_new(TLS_client_method()));
+    prometheus::Exposer exposer{"127.0.0.1:0"};
+    auto registry = std::make_shared<prometheus::Registry>();
+    exposer.RegisterCollectable(registry);
+    return YAML::Load("a: 1")["a"].as<int>();
+  }
+  return 0;
+}
+CPP
+if g++ -std=c++20 -o "$tmp/probe" "$tmp/probe.cpp" -Wl,--no-as-needed \
+  -lcpprest -lssl -lcrypto -lyaml-cpp -lprometheus-cpp-pull -lprometheus-cpp-core -lpthread 2>"$tmp/err"; then
+  out="$(test/docker/check-runtime-libs.sh "$tmp/probe" 2>&1)" && rc=0 || rc=$?
+  if ((rc == 0)) && ! grep -q "does not link" <<<"$out"; then
+    ok "a probe linking cpprestsdk, OpenSSL, yaml-cpp and prometheus-cpp uses every listed package and nothing else"
+  else
+    echo "$out" >&2
+    bad "the probe binary's libraries are not exactly covered by scripts/runtime-packages.txt"
+  fi
+else
+  cat "$tmp/err" >&2
+  bad "could not build the library probe"
+fi
+
+cmake_bin="$(command -v cmake)"
+if test/docker/check-runtime-libs.sh "$cmake_bin" >/dev/null 2>"$tmp/err"; then
+  bad "check-runtime-libs.sh accepted $cmake_bin, which links libraries the image lacks"
+elif grep -q "which the runtime image does not install" "$tmp/err"; then
+  ok "check-runtime-libs.sh rejects a binary linking a library the image lacks ($(grep -c 'does not install' "$tmp/err") libraries of cmake)"
+else
+  cat "$tmp/err" >&2
+  bad "check-runtime-libs.sh failed on cmake for the wrong reason"
+fi
+
+if grep -q 'runtime-packages.txt' Dockerfile && grep -q 'scripts/install-deps.sh' Dockerfile &&
+  grep -q '^FROM debian:bookworm-slim' Dockerfile && grep -q '^USER 65532' Dockerfile; then
+  ok "Dockerfile: build stage runs install-deps.sh, runtime stage bookworm-slim reads runtime-packages.txt, USER 65532"
+else
+  bad "Dockerfile does not use scripts/install-deps.sh and scripts/runtime-packages.txt as documented"
+fi
+
+exit "$fail"
