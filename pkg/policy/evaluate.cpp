@@ -100,7 +100,7 @@ void derive_node_name(Context& ctx) {
     ctx.node_name = ctx.in.csr.username.substr(prefix.size());
   }
   ctx.node_name_known = true;
-  ctx.node_name_valid = detail::is_valid_node_name(ctx.node_name);
+  ctx.node_name_valid = is_valid_node_name(ctx.node_name);
 }
 
 Outcome failure_outcome(std::string_view code, const PolicyConfig& cfg) {
