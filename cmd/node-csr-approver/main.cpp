@@ -6,12 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "app/explain.h"
 #include "daemon/daemon.h"
 #include "daemon/run_options.h"
-
-#if NCA_HAVE_EXPLAIN
-#include "app/explain.h"
-#endif
 
 namespace {
 
@@ -37,6 +34,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+<<<<<<< HEAD
   if (command == "run") {
     // Before any thread exists, so that only the daemon's signal thread takes them.
     nca::daemon::block_termination_signals();
@@ -52,12 +50,10 @@ int main(int argc, char** argv) {
     }
     return nca::daemon::run_daemon(*options);
   }
-#if NCA_HAVE_EXPLAIN
   if (command == "explain") {
     return nca::app::explain_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                      std::cerr);
   }
-#endif
   std::fprintf(stderr, "node-csr-approver: unknown command \"%s\"\n", argv[1]);
   return usage(stderr);
 }
