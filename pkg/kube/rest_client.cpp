@@ -89,7 +89,8 @@ Status explain_unauthorized(const RestClient::Impl& impl, Status s) {
     hint += "the bearer token was rejected (revoked, expired or wrong)";
   }
   if (hint.empty()) hint = "no credentials are configured";
-  return Status(Code::kUnauthorized, s.message() + ": " + hint);
+  return Status(Code::kUnauthorized,
+                "authentication failed: " + hint + " (server said: " + s.message() + ")");
 }
 
 Result<json> RestClient::request(std::string_view method, const std::string& path_and_query,
