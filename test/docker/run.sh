@@ -8,19 +8,18 @@
 #    which links libcurl and friends): it is a real check;
 # 4. the Dockerfile's runtime stage reads scripts/runtime-packages.txt and the build
 #    stage runs scripts/install-deps.sh, as CI does.
-# usage: test/docker/run.sh [BUILD_DIR]   (default: build)
+# usage: test/docker/run.sh [BINARY]   (default: build/cmd/node-csr-approver/node-csr-approver)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-build="${1:-build}"
-bin="$build/cmd/node-csr-approver/node-csr-approver"
+bin="${1:-build/cmd/node-csr-approver/node-csr-approver}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 ok() { echo "ok   $*"; }
 bad() { fail=1; echo "FAIL $*" >&2; }
 
-[[ -x "$bin" ]] || { echo "test/docker: build $bin first (cmake --build $build --target node-csr-approver)" >&2; exit 1; }
+[[ -x "$bin" ]] || { echo "test/docker: build $bin first (cmake --build build --target node-csr-approver)" >&2; exit 1; }
 if test/docker/check-runtime-libs.sh "$bin"; then ok "runtime libraries of $bin"; else bad "runtime libraries of $bin"; fi
 
 cat >"$tmp/probe.cpp" <<'CPP'
