@@ -1,7 +1,14 @@
 // node-csr-approver: approves exactly the legitimate kubelet CSRs.
 // Thin main: parses the subcommand and hands over; all logic lives in pkg/.
 #include <cstdio>
+#include <iostream>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#if NCA_HAVE_EXPLAIN
+#include "app/explain.h"
+#endif
 
 namespace {
 
@@ -10,6 +17,7 @@ int usage(std::FILE* out) {
       "usage: node-csr-approver <command> [flags]\n"
       "\n"
       "commands:\n"
+      "  explain   evaluate one CSR offline and print every check (explain --help)\n"
       "  version   print the version\n",
       out);
   return out == stdout ? 0 : 2;
@@ -25,6 +33,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+#if NCA_HAVE_EXPLAIN
+  if (command == "explain") {
+    return nca::app::explain_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                     std::cerr);
+  }
+#endif
   std::fprintf(stderr, "node-csr-approver: unknown command \"%s\"\n", argv[1]);
   return usage(stderr);
 }

@@ -37,12 +37,8 @@ policy::Decision Reconciler::decide(const kube::CertificateSigningRequest& csr,
       if (is_pending_bootstrap(*other)) ++pending_bootstrap;
     }
   }
-  policy::EvaluationInput input{csr,
-                                parsed,
-                                snapshot,
-                                deps_.clock->wall_now(),
-                                pending_bootstrap,
-                                deps_.resolver};
+  policy::EvaluationInput input{
+      csr, parsed, snapshot, deps_.clock->wall_now(), pending_bootstrap, deps_.resolver};
   return policy::evaluate(input, config);
 }
 
@@ -138,9 +134,8 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
   const std::string kind(policy::kind_name(d.kind));
   const std::string outcome(policy::outcome_name(d.outcome));
   const bool leader = !deps_.is_leader || deps_.is_leader();
-  const bool writes = (d.outcome == policy::Outcome::kApprove ||
-                       d.outcome == policy::Outcome::kDeny) &&
-                      !d.dry_run;
+  const bool writes =
+      (d.outcome == policy::Outcome::kApprove || d.outcome == policy::Outcome::kDeny) && !d.dry_run;
 
   if (writes && !leader) return result;  // followers only keep their caches warm
 
@@ -162,8 +157,8 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
       deps_.metrics->observe_approval_latency(
           std::max(0.0, seconds_between(*csr->metadata.creation_timestamp, now)));
     }
-    deps_.events->record(*csr, approve ? "Normal" : "Warning",
-                         approve ? "Approved" : "Denied", d.reason + ": " + d.message);
+    deps_.events->record(*csr, approve ? "Normal" : "Warning", approve ? "Approved" : "Denied",
+                         d.reason + ": " + d.message);
     log::info(approve ? "approved CSR" : "denied CSR",
               {{"csr", key}, {"kind", kind}, {"node", d.node_name}, {"reason", d.reason}});
     if (deps_.metrics) deps_.metrics->decision(signer, kind, outcome, d.reason);
@@ -173,9 +168,11 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
     const std::string message = d.dry_run ? "would " + outcome + ": " + d.reason + ": " + d.message
                                           : d.reason + ": " + d.message;
     if (leader) deps_.events->record(*csr, d.dry_run ? "Normal" : "Warning", event_reason, message);
-    log::info(d.dry_run ? "dry-run decision" : "CSR left pending",
-              {{"csr", key}, {"kind", kind}, {"node", d.node_name}, {"reason", d.reason},
-               {"outcome", outcome}});
+    log::info(d.dry_run ? "dry-run decision" : "CSR left pending", {{"csr", key},
+                                                                    {"kind", kind},
+                                                                    {"node", d.node_name},
+                                                                    {"reason", d.reason},
+                                                                    {"outcome", outcome}});
     if (deps_.metrics) {
       deps_.metrics->decision(signer, kind, d.dry_run ? "dryrun_" + outcome : outcome, d.reason);
     }

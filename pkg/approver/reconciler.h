@@ -35,12 +35,12 @@ struct ReconcilerDeps {
   std::shared_ptr<EventRecorder> events;
   std::shared_ptr<metrics::Metrics> metrics;  // may be null
   std::shared_ptr<Clock> clock;
-  std::function<bool()> is_leader;         // null = always
+  std::function<bool()> is_leader;  // null = always
   const policy::Resolver* resolver = nullptr;
 };
 
 struct ReconcileResult {
-  Status status;  // non-OK: requeue with backoff
+  Status status;                             // non-OK: requeue with backoff
   std::optional<policy::Decision> decision;  // absent when the key was skipped early
   bool wrote = false;                        // a decision was written to the API
 };

@@ -8,24 +8,51 @@
 
 namespace nca::inventory {
 
-Decoded decode_inventory_object(const nlohmann::json& object) {
+namespace {
+
+enum class Type { kUnsupported, kNode, kOpenShiftMachine, kCapiMachine, kBareMetalHost };
+
+Type type_of(const nlohmann::json& object, std::string* api_version, std::string* kind) {
   std::string error;
-  const std::string api_version = detail::string_member(object, "apiVersion", &error).value_or("");
-  const std::string kind = detail::string_member(object, "kind", &error).value_or("");
-  if (!error.empty()) return Decoded::skip(error);
-  const std::string group = api_version.substr(0, api_version.find('/'));
-  if (api_version == "v1" && kind == "Node") return decode_node_object(object);
-  if (api_version == "machine.openshift.io/v1beta1" && kind == "Machine") {
-    return decode_openshift_machine(object);
+  *api_version = detail::string_member(object, "apiVersion", &error).value_or("");
+  *kind = detail::string_member(object, "kind", &error).value_or("");
+  const std::string group = api_version->substr(0, api_version->find('/'));
+  if (*api_version == "v1" && *kind == "Node") return Type::kNode;
+  if (*api_version == "machine.openshift.io/v1beta1" && *kind == "Machine") {
+    return Type::kOpenShiftMachine;
   }
-  if (group == "cluster.x-k8s.io" && kind == "Machine" && api_version != group) {
-    return decode_capi_machine(object);
+  if (group == "cluster.x-k8s.io" && *kind == "Machine" && *api_version != group) {
+    return Type::kCapiMachine;
   }
-  if (api_version == "metal3.io/v1alpha1" && kind == "BareMetalHost") {
-    return decode_baremetal_host(object);
+  if (*api_version == "metal3.io/v1alpha1" && *kind == "BareMetalHost") {
+    return Type::kBareMetalHost;
+  }
+  return Type::kUnsupported;
+}
+
+}  // namespace
+
+Decoded decode_inventory_object(const nlohmann::json& object) {
+  std::string api_version, kind;
+  switch (type_of(object, &api_version, &kind)) {
+    case Type::kNode:
+      return decode_node_object(object);
+    case Type::kOpenShiftMachine:
+      return decode_openshift_machine(object);
+    case Type::kCapiMachine:
+      return decode_capi_machine(object);
+    case Type::kBareMetalHost:
+      return decode_baremetal_host(object);
+    case Type::kUnsupported:
+      break;
   }
   return Decoded::skip("unsupported object type apiVersion \"" + api_version + "\" kind \"" + kind +
                        "\"");
+}
+
+bool is_inventory_object_type(const nlohmann::json& object) {
+  std::string api_version, kind;
+  return type_of(object, &api_version, &kind) != Type::kUnsupported;
 }
 
 Decoded decode_inventory_object(const kube::Unstructured& object) {

@@ -18,6 +18,9 @@ namespace nca::inventory {
 Decoded decode_inventory_object(const nlohmann::json& object);
 Decoded decode_inventory_object(const kube::Unstructured& object);
 
+// Whether decode_inventory_object knows the object's apiVersion and kind.
+bool is_inventory_object_type(const nlohmann::json& object);
+
 // The items of a list document (kind "List" or ending in "List", with an "items" array),
 // or the document itself as a single item. Invalid when a list's items is not an array
 // or the document is not an object.

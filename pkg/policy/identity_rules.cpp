@@ -16,9 +16,10 @@ namespace {
 namespace r = reason;
 using inventory::Machine;
 
-bool same_node(const Machine& m, std::string_view name) {
-  return m.node_name.empty() ? (m.source == inventory::Source::kNode && m.name == name)
-                             : m.node_name == name;
+// Whether `m` may be node `name` (as Snapshot::machines_for_node matches).
+bool maps_to(const Machine& m, std::string_view name) {
+  return m.node_name == name || std::find(m.other_node_names.begin(), m.other_node_names.end(),
+                                          name) != m.other_node_names.end();
 }
 
 std::optional<x509::IpAddress> canonical(const x509::IpAddress& ip) {
@@ -323,9 +324,7 @@ void bootstrap_pending_guard(const Context& c, Recorder& rec) {
     std::set<std::string_view> awaiting;
     for (const auto& m : c.in.inventory.machines) {
       if (m.node_name.empty() || m.has_node_ref) continue;
-      bool has_node = std::any_of(c.in.inventory.nodes.begin(), c.in.inventory.nodes.end(),
-                                  [&](const Machine& n) { return same_node(n, m.node_name); });
-      if (!has_node) awaiting.insert(m.node_name);
+      if (c.in.inventory.node(m.node_name) == nullptr) awaiting.insert(m.node_name);
     }
     limit = static_cast<std::int64_t>(awaiting.size()) + guard.slack;
     how = std::to_string(awaiting.size()) + " machines awaiting a Node + slack " +
@@ -365,15 +364,8 @@ std::span<const Rule> identity_rules() { return kIdentityRules; }
 TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view node_name,
                                const ServingConfig& cfg) {
   TrustedIdentity id;
-  for (const auto& m : snap.machines) {
-    if (same_node(m, node_name)) id.machines.push_back(&m);
-  }
-  for (const auto& n : snap.nodes) {
-    if (same_node(n, node_name)) {
-      id.node = &n;
-      break;
-    }
-  }
+  id.machines = snap.machines_for_node(node_name);
+  id.node = snap.node(node_name);
   id.node_addresses_trusted =
       cfg.trust_node_addresses == TrustNodeAddresses::kAlways ||
       (cfg.trust_node_addresses == TrustNodeAddresses::kAuto && !snap.has_inventory_source);
@@ -381,10 +373,10 @@ TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view
   // Self-reported values another node (or another node's machine) also claims.
   auto others = [&](auto&& claims) {
     for (const auto& n : snap.nodes) {
-      if (&n != id.node && !same_node(n, node_name) && claims(n)) return true;
+      if (&n != id.node && claims(n)) return true;
     }
     for (const auto& m : snap.machines) {
-      if (!same_node(m, node_name) && claims(m)) return true;
+      if (!maps_to(m, node_name) && claims(m)) return true;
     }
     return false;
   };

@@ -1,10 +1,11 @@
-// Name helpers and the Recorder for the rule table (see rules.h).
+// Name rules (names.h), and the Recorder and helpers of the rule table (rules.h).
+#include "policy/names.h"
+
 #include <algorithm>
 
 #include "policy/rules.h"
 
-namespace nca::policy::detail {
-
+namespace nca::policy {
 namespace {
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -32,18 +33,6 @@ bool is_dotted_labels(std::string_view name) {
 
 }  // namespace
 
-void Recorder::pass(std::string detail) {
-  trace_.push_back(Check{std::string(rule_), true, std::move(detail)});
-}
-
-void Recorder::fail(std::string_view reason, std::string message) {
-  trace_.push_back(Check{std::string(rule_), false, std::string(reason) + ": " + message});
-  if (!first_reason_) {
-    first_reason_ = reason;
-    first_message_ = std::move(message);
-  }
-}
-
 // Kubernetes validates Node names as DNS-1123 subdomains (lower case, at most 253).
 bool is_valid_node_name(std::string_view name) { return is_dotted_labels(name); }
 
@@ -58,6 +47,20 @@ std::string normalize_hostname(std::string_view name) {
 
 bool is_valid_hostname(std::string_view normalized) { return is_dotted_labels(normalized); }
 
+namespace detail {
+
+void Recorder::pass(std::string detail) {
+  trace_.push_back(Check{std::string(rule_), true, std::move(detail)});
+}
+
+void Recorder::fail(std::string_view reason, std::string message) {
+  trace_.push_back(Check{std::string(rule_), false, std::string(reason) + ": " + message});
+  if (!first_reason_) {
+    first_reason_ = reason;
+    first_message_ = std::move(message);
+  }
+}
+
 std::string join(std::span<const std::string> items, std::string_view sep) {
   std::string out;
   for (const auto& item : items) {
@@ -67,30 +70,13 @@ std::string join(std::span<const std::string> items, std::string_view sep) {
   return out;
 }
 
-// Spelled out here rather than with inventory::source_name so that this library needs
-// only inventory's header, not its decoders.
 std::string describe(const inventory::Machine& m) {
-  std::string out;
-  switch (m.source) {
-    case inventory::Source::kNode:
-      out = "Node ";
-      break;
-    case inventory::Source::kOpenShiftMachine:
-      out = "OpenShiftMachine ";
-      break;
-    case inventory::Source::kClusterApiMachine:
-      out = "ClusterApiMachine ";
-      break;
-    case inventory::Source::kBareMetalHost:
-      out = "BareMetalHost ";
-      break;
-    case inventory::Source::kStatic:
-      out = "static inventory ";
-      break;
-  }
+  std::string out(inventory::source_name(m.source));
+  out += ' ';
   if (!m.namespace_.empty()) out += m.namespace_ + "/";
   out += m.name;
   return out;
 }
 
-}  // namespace nca::policy::detail
+}  // namespace detail
+}  // namespace nca::policy

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "policy/evaluate.h"
+#include "policy/names.h"
 
 namespace nca::policy::detail {
 

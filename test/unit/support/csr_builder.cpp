@@ -4,6 +4,7 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "support/test_keys.h"
@@ -166,6 +167,36 @@ void add_ext_request(X509_REQ* req, STACK_OF(X509_EXTENSION) * exts, int nid) {
   if (X509_REQ_add_extensions_nid(req, exts, nid) != 1) throw_openssl("add extensions");
 }
 
+std::vector<std::uint8_t> to_der(X509_REQ* req) {
+  unsigned char* out = nullptr;
+  const int len = i2d_X509_REQ(req, &out);
+  if (len <= 0) throw_openssl("i2d_X509_REQ");
+  ossl::Buffer owned(out);
+  return {out, out + len};
+}
+
+// Rewrites the smimeCapabilities attribute OID (1.2.840.113549.1.9.15) into `nid`'s OID,
+// which encodes to the same length, and decodes the result: a request with two
+// attributes of one type, which OpenSSL's builders refuse to make.
+ossl::Req relabel_placeholder(X509_REQ* req, int nid) {
+  std::vector<std::uint8_t> der = to_der(req);
+  const std::vector<std::uint8_t> placeholder = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                                 0xf7, 0x0d, 0x01, 0x09, 0x0f};
+  const ASN1_OBJECT* target = OBJ_nid2obj(nid);  // static table entry: not freed
+  unsigned char* oid = nullptr;
+  const int oid_len = i2d_ASN1_OBJECT(target, &oid);
+  ossl::Buffer owned(oid);
+  auto it = std::search(der.begin(), der.end(), placeholder.begin(), placeholder.end());
+  if (it == der.end() || oid_len != static_cast<int>(placeholder.size())) {
+    throw std::runtime_error("test support: cannot relabel the second extension request");
+  }
+  std::copy(oid, oid + oid_len, it);
+  const unsigned char* p = der.data();
+  ossl::Req out(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+  if (!out) throw_openssl("re-decode request");
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> CsrBuilder::der() const {
@@ -230,7 +261,9 @@ std::vector<std::uint8_t> CsrBuilder::der() const {
   }
   const int ext_nid = ms_ext_req_ ? NID_ms_ext_req : NID_ext_req;
   add_ext_request(req.get(), first.get(), ext_nid);
-  add_ext_request(req.get(), second.get(), ext_nid);
+  // OpenSSL refuses to add a second attribute with the same OID, so the second list goes
+  // under a placeholder OID of the same length and is relabelled in the DER below.
+  add_ext_request(req.get(), second.get(), NID_SMIMECapabilities);
   if (!challenge_password_.empty() &&
       X509_REQ_add1_attr_by_NID(req.get(), NID_pkcs9_challengePassword, MBSTRING_UTF8,
                                 reinterpret_cast<const unsigned char*>(challenge_password_.data()),
@@ -245,6 +278,10 @@ std::vector<std::uint8_t> CsrBuilder::der() const {
     if (md == nullptr) throw_openssl("unknown digest " + digest_);
   }
   if (X509_REQ_sign(req.get(), key.get(), md) <= 0) throw_openssl("X509_REQ_sign");
+  if (sk_X509_EXTENSION_num(second.get()) > 0) {
+    req = relabel_placeholder(req.get(), ext_nid);
+    if (X509_REQ_sign(req.get(), key.get(), md) <= 0) throw_openssl("X509_REQ_sign");
+  }
   if (corrupt_) {
     const ASN1_BIT_STRING* sig = nullptr;
     X509_REQ_get0_signature(req.get(), &sig, nullptr);
@@ -254,11 +291,7 @@ std::vector<std::uint8_t> CsrBuilder::der() const {
     bits->data[len / 2] ^= 0x01;
   }
 
-  unsigned char* out = nullptr;
-  const int len = i2d_X509_REQ(req.get(), &out);
-  if (len <= 0) throw_openssl("i2d_X509_REQ");
-  ossl::Buffer owned(out);
-  return {out, out + len};
+  return to_der(req.get());
 }
 
 std::string CsrBuilder::pem() const { return der_to_pem(der(), "CERTIFICATE REQUEST"); }

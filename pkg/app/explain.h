@@ -1,0 +1,29 @@
+// `node-csr-approver explain`: evaluates one CertificateSigningRequest offline, against
+// the Nodes, inventory and policy config given as files, and prints the decision with
+// every check (text or JSON). The same policy::evaluate the controller runs; nothing is
+// read from or written to a cluster, and DNS is never resolved (with serving.resolveDNS
+// on, the trace says no resolver is available). Thread-safe (no shared state).
+//
+// Exit status: 0 whatever the outcome (approve, deny, pending, ignore); 2 when the
+// arguments or an input file cannot be used, with one line on `err` naming the file and
+// the problem. Notes about skipped objects go to `err` and do not change the status.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/explain_options.h"
+#include "base/clock.h"
+
+namespace nca::app {
+
+inline constexpr int kExitUsage = 2;
+
+// Runs with parsed options; `now` is used when options.now is not set.
+int run_explain(const ExplainOptions& options, WallTime now, std::ostream& out, std::ostream& err);
+
+// Parses `args` (the words after "explain") and runs; --now defaults to the system clock.
+int explain_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace nca::app

@@ -1,0 +1,110 @@
+// ApiClient: the seam between the approver and the API server. Objects go in and come
+// out as raw JSON (decode with decode.h) so that a write can send back exactly what was
+// read plus a change. Every method returns a typed Status on failure (see api_error.h):
+// NotFound, Conflict/AlreadyExists, Gone, Unauthorized, Forbidden (server message kept
+// verbatim), TooManyRequests (+Retry-After), Unavailable (5xx, transport), Timeout.
+// RestClient is the HTTP implementation; tests use a fake. Implementations are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "kube/client_config.h"
+#include "kube/list_watch.h"
+#include "kube/resource.h"
+
+namespace nca::kube {
+
+enum class PatchType {
+  kMerge,           // application/merge-patch+json
+  kStrategicMerge,  // application/strategic-merge-patch+json (built-in types only)
+  kJsonPatch,       // application/json-patch+json
+};
+
+class ApiClient {
+ public:
+  virtual ~ApiClient() = default;
+
+  // `ns` is ignored for cluster-scoped resources; `subresource` e.g. "status", "approval".
+  virtual Result<nlohmann::json> get(const Resource& r, const std::string& ns,
+                                     const std::string& name) = 0;
+  // One page (ListOptions::limit, continue_token).
+  virtual Result<ListPage> list(const Resource& r, const std::string& ns,
+                                const ListOptions& options) = 0;
+  virtual Result<nlohmann::json> create(const Resource& r, const std::string& ns,
+                                        const nlohmann::json& body) = 0;
+  // PUT; the body's metadata.resourceVersion makes it conditional (409 Conflict if stale).
+  virtual Result<nlohmann::json> update(const Resource& r, const std::string& ns,
+                                        const std::string& name, const nlohmann::json& body,
+                                        const std::string& subresource = "") = 0;
+  virtual Result<nlohmann::json> patch(const Resource& r, const std::string& ns,
+                                       const std::string& name, PatchType type,
+                                       const nlohmann::json& patch,
+                                       const std::string& subresource = "") = 0;
+  virtual Status remove(const Resource& r, const std::string& ns, const std::string& name) = 0;
+  // Whether GROUP/VERSION serves RESOURCE (API discovery; a missing group is false).
+  virtual Result<bool> has_resource(const std::string& group, const std::string& version,
+                                    const std::string& resource) = 0;
+};
+
+// Lists every page by following `continue` tokens; the result's resource_version is the
+// first page's (the snapshot the pages belong to). A Gone while paging (the continue token
+// expired) is returned to the caller, who relists.
+Result<ListPage> list_all(ApiClient& client, const Resource& r, const std::string& ns,
+                          ListOptions options);
+
+class RestClient final : public ApiClient {
+ public:
+  // Invalid when the TLS material does not load or insecure mode is not allowed.
+  static Result<std::shared_ptr<RestClient>> create(ClientConfig config,
+                                                    std::shared_ptr<Clock> clock);
+  ~RestClient() override;
+
+  Result<nlohmann::json> get(const Resource& r, const std::string& ns,
+                             const std::string& name) override;
+  Result<ListPage> list(const Resource& r, const std::string& ns,
+                        const ListOptions& options) override;
+  Result<nlohmann::json> create(const Resource& r, const std::string& ns,
+                                const nlohmann::json& body) override;
+  Result<nlohmann::json> update(const Resource& r, const std::string& ns, const std::string& name,
+                                const nlohmann::json& body,
+                                const std::string& subresource = "") override;
+  Result<nlohmann::json> patch(const Resource& r, const std::string& ns, const std::string& name,
+                               PatchType type, const nlohmann::json& patch,
+                               const std::string& subresource = "") override;
+  Status remove(const Resource& r, const std::string& ns, const std::string& name) override;
+  Result<bool> has_resource(const std::string& group, const std::string& version,
+                            const std::string& resource) override;
+
+  // Any request: `path_and_query` starts with "/", `body` is sent when non-null.
+  Result<nlohmann::json> request(std::string_view method, const std::string& path_and_query,
+                                 const nlohmann::json* body = nullptr,
+                                 std::string_view content_type = "application/json");
+
+  // A streaming GET on its own connection (one per watch): `on_chunk` gets the body as it
+  // arrives until the server ends it, `on_chunk` returns an error, or `stop` is requested.
+  // A connection idle for longer than `inactivity` ends with OK (a quiet watch); a stop
+  // ends with OK too. Non-2xx answers are returned as typed errors.
+  Status stream(const std::string& path_and_query, std::chrono::seconds inactivity,
+                const std::function<Status(std::string_view)>& on_chunk, std::stop_token stop);
+
+  const ClientConfig& config() const;
+
+  struct Impl;
+
+ private:
+  explicit RestClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "?a=1&b=x%2Fy" from pairs whose value is non-empty ("" when none). Values are encoded.
+std::string query_string(std::initializer_list<std::pair<std::string_view, std::string>> params);
+
+}  // namespace nca::kube
