@@ -106,6 +106,7 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
     http::http_response resp = impl.http->request(req).get();
     std::string text = resp.extract_utf8string(true).get();
     auto code = resp.status_code();
+    if (impl.config.on_response) impl.config.on_response(method, code);
     if (code >= 200 && code < 300) {
       if (text.empty()) return json::object();
       json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -117,6 +118,7 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
     if (it != resp.headers().end()) retry_after = utility::conversions::to_utf8string(it->second);
     return explain_unauthorized(impl, status_from_response(code, text, retry_after));
   } catch (const std::exception& e) {
+    if (impl.config.on_response) impl.config.on_response(method, 0);
     return transport_error(e, impl.config.server);
   }
 }
