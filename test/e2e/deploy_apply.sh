@@ -13,7 +13,10 @@
 #    misses, asked of the apiserver's own authorizer (SubjectAccessReview).
 # 4. The chart, installed with `helm install` into an OpenShift-style namespace as
 #    docs/install.md says, is admitted and grants the same; `helm uninstall` cleans up.
-# 5. TODO(lead): the approver started as the Deployment starts it (see the end).
+# 5. The approver started exactly as the Deployment starts it (args and env read from
+#    deploy/, a ServiceAccount token): ready, leader, approves a legitimate serving CSR
+#    (issued by kube-controller-manager), writes its Event, leaves a foreign-IP CSR,
+#    exports every metric the alerts and dashboard use, exits cleanly on SIGTERM.
 # deploy/ stays applied (other e2e tests use its RBAC); the chart's release is removed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -244,18 +247,10 @@ else
 fi
 
 # --- 5. the approver as the Deployment runs it -----------------------------------------
-# TODO(lead): once `node-csr-approver run` exists, start it exactly as deploy/08-deployment.yaml
-# does and make it approve a join:
-#   - argv: the container's args with $(NCA_NAMESPACE) expanded (deployment_argv below),
-#     plus --kubeconfig for a kubeconfig holding `kubectl create token node-csr-approver
-#     -n node-csr-approver` (never the admin credentials); env: NCA_NAMESPACE=node-csr-approver;
-#   - rewrite only --metrics-bind-address/--health-bind-address to free loopback ports
-#     (the machine is shared); any other flag the binary rejects is drift and must fail;
-#   - wait for /readyz, for the Lease node-csr-approver to name it, then run a join
-#     (Machine → bootstrap CSR as the bootstrapper → Approved → serving CSR as the node →
-#     Approved) with the helpers of the daemon's e2e, scrape /metrics and run
-#     `python3 test/alerts/metric_names.py --scrape SCRAPE manifests/alerts/rules.yaml
-#     manifests/dashboards/*.json`; stop it by pid.
+# argv and env read from deploy/08-deployment.yaml ($(VAR) expanded as the kubelet does),
+# credentials: a token of the ServiceAccount (never admin). Only the two bind addresses
+# are moved to free loopback ports (the machine is shared); any other flag the binary
+# rejects is drift between deploy/ and the binary and fails here.
 deployment_argv() { # the approver's argv as deploy/ runs it, one per line
   python3 - deploy/08-deployment.yaml "$ns" <<'PY'
 import re, sys, yaml
@@ -269,12 +264,139 @@ for a in c.get("args", []):
     print(re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), a))
 PY
 }
+deployment_env() { # NAME=VALUE per env entry (downward API: metadata.namespace only)
+  python3 - deploy/08-deployment.yaml "$ns" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+for e in d["spec"]["template"]["spec"]["containers"][0].get("env", []):
+    if "value" in e:
+        print(f'{e["name"]}={e["value"]}')
+    elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.namespace":
+        print(f'{e["name"]}={sys.argv[2]}')
+    else:
+        sys.exit(f"deploy_apply: env {e['name']} comes from a source this test does not emulate")
+PY
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
 mapfile -t argv < <(deployment_argv)
+mapfile -t envs < <(deployment_env)
+bin="${NCA_BIN:-$root/build/cmd/node-csr-approver/node-csr-approver}"
 if [[ "${argv[0]:-}" == run && "${argv[*]}" == *"--config-map=$ns/node-csr-approver-config"* ]]; then
   pass "the Deployment runs: node-csr-approver ${argv[*]}"
 else
   fail "unexpected Deployment args: ${argv[*]}"
 fi
-echo "TODO(lead): start the approver with these args and a ServiceAccount token, and approve a join (see the comment above)"
+if [[ -z "${NCA_CLUSTER_DIR:-}" ]]; then
+  echo "deploy_apply: SKIPPED running the approver: it needs NCA_CLUSTER_DIR (test/cluster node identities)"
+  finish
+  exit
+fi
+if [[ ! -x "$bin" ]] || ! "$bin" run --help >/dev/null 2>&1; then
+  fail "no approver binary with a run command at $bin (set NCA_BIN)"
+  finish
+  exit 1
+fi
+
+mport="$(free_port)"
+hport="$(free_port)"
+for i in "${!argv[@]}"; do
+  case "${argv[$i]}" in
+    --metrics-bind-address=*) argv[i]="--metrics-bind-address=127.0.0.1:$mport" ;;
+    --health-bind-address=*) argv[i]="--health-bind-address=127.0.0.1:$hport" ;;
+  esac
+done
+token="$(kubectl create token "$sa" -n "$ns" --duration=1h)"
+server="$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+kubectl config view --minify --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d >"$E2E_TMP/ca.crt"
+if [[ ! -s "$E2E_TMP/ca.crt" ]]; then
+  cp "$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.certificate-authority}')" "$E2E_TMP/ca.crt"
+fi
+cat >"$E2E_TMP/sa.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: "$server", certificate-authority: "$E2E_TMP/ca.crt"}
+users:
+- name: sa
+  user: {token: "$token"}
+contexts:
+- name: c
+  context: {cluster: c, user: sa}
+current-context: c
+KC
+env "${envs[@]}" "$bin" "${argv[@]}" --kubeconfig="$E2E_TMP/sa.kubeconfig" >"$E2E_TMP/approver.log" 2>&1 &
+approver_pid=$!
+stop_approver() { kill -TERM "$approver_pid" 2>/dev/null || true; }
+trap 'stop_approver; rm -rf "$E2E_TMP"' EXIT
+ready() { curl -fsS "http://127.0.0.1:$hport/readyz"; }
+if wait_for 60 ready; then
+  pass "the approver started as the Deployment starts it is ready (/readyz)"
+else
+  fail "the approver is not ready within 60s: $(tail -20 "$E2E_TMP/approver.log")"
+fi
+holder() { [[ -n "$(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}' 2>/dev/null)" ]]; }
+if wait_for 30 holder; then
+  pass "it holds the Lease node-csr-approver ($(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}'))"
+else
+  fail "no Lease holder within 30s"
+fi
+
+# A serving CSR of a registered Node whose addresses match (Nodes-only inventory: no
+# machine API here, so the Node's addresses count), created as the node: approved and
+# issued. One asking for another IP stays unapproved.
+node=deploy-e2e-node
+kubectl delete node "$node" --ignore-not-found >/dev/null
+kubectl delete csr deploy-e2e-serving deploy-e2e-foreign --ignore-not-found >/dev/null
+kubectl create -f - >/dev/null <<NODE
+{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "$node"}}
+NODE
+kubectl patch node "$node" --subresource=status --type=merge \
+  -p '{"status":{"addresses":[{"type":"InternalIP","address":"192.0.2.77"},{"type":"Hostname","address":"'"$node"'"}]}}' >/dev/null
+node_kc="$(identity node "$node")"
+make_csr_pem "$E2E_TMP/n.key" "/O=system:nodes/CN=system:node:$node" "DNS:$node,IP:192.0.2.77" >"$E2E_TMP/n.csr"
+csr_manifest deploy-e2e-serving kubernetes.io/kubelet-serving "digital signature, server auth" "$E2E_TMP/n.csr" |
+  kubectl --kubeconfig "$node_kc" create -f - >/dev/null
+make_csr_pem "$E2E_TMP/f.key" "/O=system:nodes/CN=system:node:$node" "DNS:$node,IP:192.0.2.99" >"$E2E_TMP/f.csr"
+csr_manifest deploy-e2e-foreign kubernetes.io/kubelet-serving "digital signature, server auth" "$E2E_TMP/f.csr" |
+  kubectl --kubeconfig "$node_kc" create -f - >/dev/null
+issued() { [[ -n "$(kubectl get csr deploy-e2e-serving -o jsonpath='{.status.certificate}')" ]]; }
+if wait_for 60 issued; then
+  pass "a legitimate serving CSR is approved by the ServiceAccount and issued"
+else
+  fail "serving CSR not issued within 60s: $(kubectl get csr deploy-e2e-serving -o jsonpath='{.status}'); log: $(tail -20 "$E2E_TMP/approver.log")"
+fi
+event() { [[ -n "$(kubectl get events -n default --field-selector involvedObject.name=deploy-e2e-serving -o name)" ]]; }
+if wait_for 20 event; then pass "an Event about the CSR is written in namespace default"; else fail "no Event about deploy-e2e-serving in default"; fi
+foreign_event() { [[ -n "$(kubectl get events -n default --field-selector involvedObject.name=deploy-e2e-foreign -o name)" ]]; }
+if wait_for 20 foreign_event; then
+  pass "the foreign-IP CSR was evaluated (Event: $(kubectl get events -n default --field-selector involvedObject.name=deploy-e2e-foreign -o jsonpath='{.items[0].reason}'))"
+else
+  fail "no Event about deploy-e2e-foreign: was it evaluated?"
+fi
+if [[ "$(kubectl get csr deploy-e2e-foreign -o jsonpath='{.status.conditions[?(@.type=="Approved")].status}')" != True ]]; then
+  pass "a serving CSR for an IP the node does not have is not approved"
+else
+  fail "a serving CSR for a foreign IP was approved"
+fi
+
+# Every metric the alert rules and the dashboard use exists in the live scrape.
+curl -fsS "http://127.0.0.1:$mport/metrics" >"$E2E_TMP/metrics.txt" || true
+if python3 test/alerts/metric_names.py --scrape "$E2E_TMP/metrics.txt" manifests/alerts/rules.yaml \
+  manifests/dashboards/*.json >"$E2E_TMP/names.out" 2>&1; then
+  pass "every metric used by the alert rules and the dashboard is in the live /metrics"
+else
+  fail "metrics used by alerts/dashboard missing from the live scrape: $(cat "$E2E_TMP/names.out")"
+fi
+
+# SIGTERM: clean exit and the Lease released.
+kill -TERM "$approver_pid"
+rc=0
+wait "$approver_pid" || rc=$?
+if ((rc == 0)); then pass "SIGTERM: the approver exits 0"; else fail "SIGTERM: exit code $rc: $(tail -5 "$E2E_TMP/approver.log")"; fi
+if ! holder; then pass "SIGTERM released the Lease"; else fail "the Lease still names $(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}') after SIGTERM"; fi
+kubectl delete csr deploy-e2e-serving deploy-e2e-foreign --ignore-not-found >/dev/null
+kubectl delete node "$node" --ignore-not-found >/dev/null
 
 finish
