@@ -34,7 +34,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
-<<<<<<< HEAD
   if (command == "run") {
     // Before any thread exists, so that only the daemon's signal thread takes them.
     nca::daemon::block_termination_signals();
