@@ -390,6 +390,18 @@ else
   fail "metrics used by alerts/dashboard missing from the live scrape: $(cat "$E2E_TMP/names.out")"
 fi
 
+# Measured use against the Deployment's requests and limits (a small cluster: a floor,
+# not a sizing for thousands of nodes; test/bench measures those).
+hwm_kib="$(awk '/^VmHWM:/ {print $2}' "/proc/$approver_pid/status" 2>/dev/null || echo 0)"
+cpu_ticks="$(awk '{print $14 + $15}' "/proc/$approver_pid/stat" 2>/dev/null || echo 0)"
+limit_mib="$(python3 -c 'import yaml,sys; d=yaml.safe_load(open("deploy/08-deployment.yaml")); m=d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]; assert m.endswith("Mi"); print(m[:-2])')"
+echo "measured: approver peak RSS $((hwm_kib / 1024)) MiB, CPU $((cpu_ticks / $(getconf CLK_TCK))) s (limit ${limit_mib}Mi)"
+if ((hwm_kib > 0 && hwm_kib < limit_mib * 1024)); then
+  pass "peak RSS $((hwm_kib / 1024)) MiB is under the Deployment's ${limit_mib}Mi limit"
+else
+  fail "peak RSS ${hwm_kib} KiB vs the Deployment's ${limit_mib}Mi limit"
+fi
+
 # SIGTERM: clean exit and the Lease released.
 kill -TERM "$approver_pid"
 rc=0
