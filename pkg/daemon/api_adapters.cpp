@@ -45,20 +45,20 @@ ApiEventRecorder::ApiEventRecorder(std::shared_ptr<kube::ApiClient> client,
 void ApiEventRecorder::record(const kube::CertificateSigningRequest& csr, std::string_view type,
                               std::string_view reason, std::string_view message) {
   kube::EventSpec spec;
-  spec.involved_object = {"certificates.k8s.io/v1",   "CertificateSigningRequest",
-                          csr.metadata.name,          "",
-                          csr.metadata.uid,           csr.metadata.resource_version};
+  spec.involved_object = {"certificates.k8s.io/v1", "CertificateSigningRequest",
+                          csr.metadata.name,        "",
+                          csr.metadata.uid,         csr.metadata.resource_version};
   spec.type = std::string(type);
   spec.reason = std::string(reason);
   spec.message = std::string(message);
   spec.reporting_instance = instance_;
   const std::string ns = kube::event_namespace(spec.involved_object);
-  auto created = client_->create(kube::resources::events(), ns,
-                                 kube::build_event(spec, clock_->wall_now()));
+  auto created =
+      client_->create(kube::resources::events(), ns, kube::build_event(spec, clock_->wall_now()));
   if (!created) {
-    log::warn("recording an Event failed",
-              {{"csr", csr.metadata.name}, {"reason", spec.reason},
-               {"error", created.status().to_string()}});
+    log::warn("recording an Event failed", {{"csr", csr.metadata.name},
+                                            {"reason", spec.reason},
+                                            {"error", created.status().to_string()}});
   }
 }
 
@@ -95,7 +95,8 @@ kube::Lease ApiLeaseLock::to_lease(const leaderelection::LeaderRecord& r,
 }
 
 Status ApiLeaseLock::create(const leaderelection::LeaderRecord& record) {
-  auto created = client_->create(kube::resources::leases(), ns_, kube::encode_lease(to_lease(record, "")));
+  auto created =
+      client_->create(kube::resources::leases(), ns_, kube::encode_lease(to_lease(record, "")));
   return created.status();
 }
 

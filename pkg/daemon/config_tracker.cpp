@@ -47,8 +47,12 @@ void ConfigTracker::reject(const kube::ConfigMap& cm, const Status& error) {
   if (metrics_) metrics_->config_reload("failure");
   if (!client_) return;
   kube::EventSpec spec;
-  spec.involved_object = {"v1", "ConfigMap", cm.metadata.name, cm.metadata.namespace_,
-                          cm.metadata.uid, cm.metadata.resource_version};
+  spec.involved_object = {"v1",
+                          "ConfigMap",
+                          cm.metadata.name,
+                          cm.metadata.namespace_,
+                          cm.metadata.uid,
+                          cm.metadata.resource_version};
   spec.type = "Warning";
   spec.reason = "InvalidConfig";
   spec.message = "rejected, the last good configuration stays in force: " + error.message();
@@ -77,8 +81,9 @@ Status ConfigTracker::apply(const kube::ConfigMap& cm) {
     on_static_(machines ? std::move(*machines) : std::vector<inventory::Machine>{}, present);
   }
   if (metrics_) metrics_->config_reload("success");
-  log::info("configuration applied", {{"configmap", cm.metadata.namespace_ + "/" + cm.metadata.name},
-                                      {"resourceVersion", cm.metadata.resource_version}});
+  log::info("configuration applied",
+            {{"configmap", cm.metadata.namespace_ + "/" + cm.metadata.name},
+             {"resourceVersion", cm.metadata.resource_version}});
   if (on_changed_) on_changed_();
   return Status::ok();
 }
@@ -109,13 +114,14 @@ void ConfigTracker::watch(std::shared_ptr<kube::RestClient> client, std::shared_
   (void)informer_->add_event_handlers(
       {.on_add = on_version,
        .on_update = [on_version](const auto&, const auto& cm) { on_version(cm); },
-       .on_delete = [this](const auto& cm, bool) {
-         log::warn("configuration ConfigMap deleted; back to the file/default configuration",
-                   {{"configmap", cm->metadata.namespace_ + "/" + cm->metadata.name}});
-         set(base_);
-         if (on_static_) on_static_({}, false);
-         if (on_changed_) on_changed_();
-       }});
+       .on_delete =
+           [this](const auto& cm, bool) {
+             log::warn("configuration ConfigMap deleted; back to the file/default configuration",
+                       {{"configmap", cm->metadata.namespace_ + "/" + cm->metadata.name}});
+             set(base_);
+             if (on_static_) on_static_({}, false);
+             if (on_changed_) on_changed_();
+           }});
   informer_->start();
 }
 

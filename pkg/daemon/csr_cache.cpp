@@ -27,15 +27,13 @@ CsrCache::CsrCache(std::shared_ptr<kube::RestClient> client, std::shared_ptr<Clo
   informer_ = std::make_unique<cache::Informer<kube::CertificateSigningRequest>>(
       std::make_shared<kube::RestListWatcher>(std::move(client), kube::resources::csrs()),
       [](const nlohmann::json& j) { return kube::decode_csr(j); }, opts);
-  (void)informer_->add_index(std::string(kRequesterIndex), [](const auto& csr) {
-    return approver::requester_node_index(csr);
-  });
-  (void)informer_->add_index(std::string(kClaimedNodeIndex),
-                             [](const kube::CertificateSigningRequest& csr) {
-                               std::string node = claimed_node(csr);
-                               return node.empty() ? std::vector<std::string>{}
-                                                   : std::vector<std::string>{node};
-                             });
+  (void)informer_->add_index(std::string(kRequesterIndex),
+                             [](const auto& csr) { return approver::requester_node_index(csr); });
+  (void)informer_->add_index(
+      std::string(kClaimedNodeIndex), [](const kube::CertificateSigningRequest& csr) {
+        std::string node = claimed_node(csr);
+        return node.empty() ? std::vector<std::string>{} : std::vector<std::string>{node};
+      });
 }
 
 approver::CsrPtr CsrCache::get(const std::string& name) const {

@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "approver/csr_index.h"
@@ -42,9 +42,7 @@ class DaemonState final : public approver::StateSource {
   std::shared_ptr<const inventory::Snapshot> inventory() const override {
     return inventory_.snapshot();
   }
-  std::shared_ptr<const policy::PolicyConfig> config() const override {
-    return config_.config();
-  }
+  std::shared_ptr<const policy::PolicyConfig> config() const override { return config_.config(); }
 
  private:
   InventoryTracker& inventory_;
@@ -59,7 +57,7 @@ std::string default_identity() {
 
 Result<kube::ClientConfig> client_config(const RunOptions& o) {
   auto cfg = o.kubeconfig.empty() ? kube::in_cluster_config()
-                                   : kube::load_kubeconfig(o.kubeconfig, o.context);
+                                  : kube::load_kubeconfig(o.kubeconfig, o.context);
   if (!cfg) return cfg.status();
   cfg->qps = o.qps;
   cfg->burst = o.burst;
@@ -99,8 +97,8 @@ void update_pending_gauges(const CsrCache& csrs, metrics::Metrics& m, WallTime n
   for (const auto& [signer, a] : by_signer) {
     m.set_pending(signer, a.count);
     m.set_oldest_pending_age(
-        signer, a.oldest ? std::max(0.0, std::chrono::duration<double>(now - *a.oldest).count())
-                         : 0.0);
+        signer,
+        a.oldest ? std::max(0.0, std::chrono::duration<double>(now - *a.oldest).count()) : 0.0);
   }
 }
 
@@ -230,7 +228,8 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
     if (st.code() != Code::kCancelled) return fail("invalid configuration", st);
   }
   csrs.informer().wait_for_sync(stop.get_token());
-  while (!stop.stop_requested() && !inventory.has_synced()) clock->sleep_for(100ms, stop.get_token());
+  while (!stop.stop_requested() && !inventory.has_synced())
+    clock->sleep_for(100ms, stop.get_token());
   if (!stop.stop_requested()) {
     ready = true;
     log::info("caches synced; ready",
@@ -252,9 +251,10 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
                   enqueue_pending(csrs, queue);  // decisions deferred while following
                 },
             .on_stopped_leading = [&] { metrics->set_leader(false); },
-            .on_new_leader = [](const std::string& leader) {
-              log::info("leader observed", {{"leader", leader}});
-            }});
+            .on_new_leader =
+                [](const std::string& leader) {
+                  log::info("leader observed", {{"leader", leader}});
+                }});
     election = std::jthread([&](std::stop_token st) { elector->run(st); });
   } else {
     metrics->set_leader(true);
@@ -264,10 +264,9 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   auto writer = std::make_shared<ApiDecisionWriter>(*client, clock);
   auto events = std::make_shared<ApiEventRecorder>(*client, clock, identity);
   auto state = std::make_shared<DaemonState>(inventory, config);
-  approver::Reconciler reconciler({std::shared_ptr<approver::CsrSource>(&csrs, [](auto*) {}), state,
-                                   writer, events, metrics, clock,
-                                   [&elector] { return !elector || elector->is_leader(); },
-                                   nullptr});
+  approver::Reconciler reconciler(
+      {std::shared_ptr<approver::CsrSource>(&csrs, [](auto*) {}), state, writer, events, metrics,
+       clock, [&elector] { return !elector || elector->is_leader(); }, nullptr});
   std::vector<std::jthread> workers;
   for (int i = 0; i < o.workers; ++i) {
     workers.emplace_back([&] {

@@ -104,8 +104,8 @@ void InventoryTracker::discover() {
         std::lock_guard lock(mu_);
         if (crds_.count(api.label)) break;  // this group is watched already
       }
-      auto served = client_->has_resource(api.resource.group, api.resource.version,
-                                          api.resource.resource);
+      auto served =
+          client_->has_resource(api.resource.group, api.resource.version, api.resource.resource);
       if (!served) {
         log::warn("API discovery failed",
                   {{"api", api.label}, {"error", served.status().to_string()}});
@@ -174,7 +174,9 @@ std::vector<std::string> InventoryTracker::watched_apis() const {
 std::map<std::string, std::uint64_t> InventoryTracker::watch_restarts() const {
   std::lock_guard lock(mu_);
   std::map<std::string, std::uint64_t> out;
-  auto count = [](const cache::ReflectorStats& s) { return s.watch_restarts + s.watch_errors + s.relists_gone; };
+  auto count = [](const cache::ReflectorStats& s) {
+    return s.watch_restarts + s.watch_errors + s.relists_gone;
+  };
   if (nodes_) out["nodes"] = count(nodes_->stats());
   for (const auto& group : known_inventory_apis()) {
     for (const InventoryApi& api : group) {

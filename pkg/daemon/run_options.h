@@ -13,12 +13,12 @@
 namespace nca::daemon {
 
 struct RunOptions {
-  std::string kubeconfig;            // empty: in-cluster config
-  std::string context;               // kubeconfig context; empty: current-context
-  std::string config_file;           // policy YAML file
-  std::string config_map;            // "NAMESPACE/NAME": policy (config.yaml) and static
-                                     // inventory (inventory.yaml), watched and hot-reloaded
-  std::string inventory_file;        // static inventory YAML file
+  std::string kubeconfig;      // empty: in-cluster config
+  std::string context;         // kubeconfig context; empty: current-context
+  std::string config_file;     // policy YAML file
+  std::string config_map;      // "NAMESPACE/NAME": policy (config.yaml) and static
+                               // inventory (inventory.yaml), watched and hot-reloaded
+  std::string inventory_file;  // static inventory YAML file
   std::string namespace_ = "node-csr-approver";  // for the Lease
   bool leader_elect = true;
   std::string lease_name = "node-csr-approver";
@@ -28,8 +28,8 @@ struct RunOptions {
   std::string health_bind_address = ":8081";
   bool dry_run = false;
   std::string log_level = "info";
-  int resync_seconds = 300;      // periodic re-evaluation of pending CSRs (safety net)
-  int discovery_seconds = 60;    // re-check which inventory APIs exist
+  int resync_seconds = 300;    // periodic re-evaluation of pending CSRs (safety net)
+  int discovery_seconds = 60;  // re-check which inventory APIs exist
   double qps = 50;
   int burst = 100;
 };

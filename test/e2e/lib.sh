@@ -14,7 +14,7 @@ kubectl() { "$KUBECTL" "$@"; }
 identity() { "$e2e_root/test/cluster/identity" "$@" --dir "$NCA_CLUSTER_DIR"; }
 
 E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/nca-e2e.XXXXXX")"
-trap 'rm -rf "$E2E_TMP"' EXIT
+trap 'stop_all_approvers; rm -rf "$E2E_TMP"' EXIT
 
 passed=0
 failed=0
@@ -59,3 +59,74 @@ spec:
   request: $(base64 -w0 "$4")
 YAML
 }
+
+# --- the approver under test ------------------------------------------------------------
+# ensure_deploy_rbac: applies deploy/ (namespace, ServiceAccount, RBAC, ConfigMap, ...) once.
+ensure_deploy_rbac() {
+  kubectl get serviceaccount -n node-csr-approver node-csr-approver >/dev/null 2>&1 ||
+    kubectl apply -f "$e2e_root/deploy/" >/dev/null
+}
+
+# approver_kubeconfig: a kubeconfig with a token of deploy/'s ServiceAccount, so the RBAC
+# we ship is what the approver runs with.
+approver_kubeconfig() {
+  local file="$NCA_CLUSTER_DIR/identities/approver-sa.kubeconfig" token
+  if [[ ! -f "$file" ]]; then
+    ensure_deploy_rbac
+    token="$(kubectl -n node-csr-approver create token node-csr-approver --duration=24h)"
+    cat >"$file" <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: local, cluster: {server: "https://127.0.0.1:$NCA_APISERVER_PORT", certificate-authority: "$NCA_CLUSTER_DIR/pki/ca.crt"}}]
+users: [{name: approver, user: {token: "$token"}}]
+contexts: [{name: local, context: {cluster: local, user: approver}}]
+current-context: local
+KC
+    chmod 600 "$file"
+  fi
+  echo "$file"
+}
+
+# start_approver NAME [ARGS...]: runs the approver binary ($NCA_BIN) as NAME with the
+# ServiceAccount token, health on a free port; waits for /readyz. Sets APPROVER_PID_<NAME>
+# via files under $E2E_TMP: $E2E_TMP/NAME.{pid,log,health,metrics}.
+start_approver() {
+  local name="$1"
+  shift
+  local kc health metrics
+  kc="$(approver_kubeconfig)"
+  health="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  metrics="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "${NCA_BIN:?NCA_BIN must point at the approver binary}" run --kubeconfig "$kc" \
+    --namespace node-csr-approver --identity "$name" \
+    --health-bind-address "127.0.0.1:$health" --metrics-bind-address "127.0.0.1:$metrics" \
+    "$@" >"$E2E_TMP/$name.log" 2>&1 &
+  echo $! >"$E2E_TMP/$name.pid"
+  echo "$health" >"$E2E_TMP/$name.health"
+  echo "$metrics" >"$E2E_TMP/$name.metrics"
+  if ! wait_for 60 curl -fsS "http://127.0.0.1:$health/readyz"; then
+    echo "approver $name did not become ready; its log:" >&2
+    tail -20 "$E2E_TMP/$name.log" >&2
+    return 1
+  fi
+}
+
+# stop_approver NAME [SIGNAL]: stops it by pid (TERM by default) and waits for the exit.
+stop_approver() {
+  local name="$1" sig="${2:-TERM}" pid
+  [[ -f "$E2E_TMP/$name.pid" ]] || return 0
+  pid="$(cat "$E2E_TMP/$name.pid")"
+  kill "-$sig" "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$E2E_TMP/$name.pid"
+}
+
+stop_all_approvers() {
+  local f
+  for f in "$E2E_TMP"/*.pid; do
+    [[ -e "$f" ]] && stop_approver "$(basename "$f" .pid)" KILL
+  done
+  return 0
+}
+
+scrape_metrics() { curl -fsS "http://127.0.0.1:$(cat "$E2E_TMP/$1.metrics")/metrics"; }
