@@ -3,6 +3,7 @@
 // which closes the socket and wakes the blocked read.
 #include <cpprest/http_client.h>
 
+#include <algorithm>
 #include <system_error>
 #include <vector>
 
@@ -43,8 +44,12 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
     auto body = resp.body().streambuf();
     std::vector<std::uint8_t> buf(64 * 1024);
     while (!stop.stop_requested()) {
-      std::size_t n = body.getn(buf.data(), buf.size()).get();
+      // The body buffer completes a read only when it can fill it, so wait for one byte
+      // and then take whatever else has arrived: events are delivered as they come.
+      std::size_t n = body.getn(buf.data(), 1).get();
       if (n == 0) break;  // the server ended the watch (timeoutSeconds): a normal end
+      std::size_t more = std::min<std::size_t>(body.in_avail(), buf.size() - 1);
+      if (more > 0) n += body.getn(buf.data() + 1, more).get();
       std::string_view chunk(reinterpret_cast<const char*>(buf.data()), n);
       if (Status s = on_chunk(chunk); !s.is_ok()) {
         cancel.cancel();
