@@ -3,6 +3,7 @@
 // which closes the socket and wakes the blocked read.
 #include <cpprest/http_client.h>
 
+#include <algorithm>
 #include <system_error>
 #include <vector>
 
@@ -43,7 +44,11 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
     auto body = resp.body().streambuf();
     std::vector<std::uint8_t> buf(64 * 1024);
     while (!stop.stop_requested()) {
-      std::size_t n = body.getn(buf.data(), buf.size()).get();
+      // getn(ptr, count) waits until `count` bytes exist: ask only for what has arrived
+      // (at least one byte), so an event is handed on as soon as its line is complete.
+      const std::size_t avail = body.in_avail();
+      const std::size_t want = avail == 0 ? 1 : std::min(avail, buf.size());
+      std::size_t n = body.getn(buf.data(), want).get();
       if (n == 0) break;  // the server ended the watch (timeoutSeconds): a normal end
       std::string_view chunk(reinterpret_cast<const char*>(buf.data()), n);
       if (Status s = on_chunk(chunk); !s.is_ok()) {
