@@ -71,12 +71,10 @@ nca::cache::ReflectorOptions reflector_options(const CsrApi& api) {
   return o;
 }
 
-std::unique_ptr<Informer<Csr>> make_informer(std::shared_ptr<nca::kube::ListWatcher> lw,
-                                             const CsrApi& api, Seen& seen,
+std::unique_ptr<Informer<Csr>> make_informer(std::shared_ptr<nca::kube::ListWatcher> lw, Seen& seen,
                                              nca::cache::ReflectorOptions options) {
   auto inf = std::make_unique<Informer<Csr>>(std::move(lw), nca::kube::decode_csr, options);
   REQUIRE(inf->add_event_handlers(seen.handlers()).is_ok());
-  (void)api;
   return inf;
 }
 
@@ -210,7 +208,7 @@ TEST_CASE("1: informer sees 1000 created, 500 approved, 300 deleted and equals t
   Seen seen;
   auto lw = std::make_shared<nca::kube::RestListWatcher>(nca::it::admin_client(*kubeconfig),
                                                          nca::kube::resources::csrs());
-  auto inf = make_informer(lw, api, seen, reflector_options(api));
+  auto inf = make_informer(lw, seen, reflector_options(api));
   inf->start();
   REQUIRE(wait_synced(*inf, 60s));
 
@@ -264,7 +262,7 @@ TEST_CASE("2: kube-apiserver killed and restarted while CSRs are created: inform
   Seen seen;
   auto lw = std::make_shared<nca::kube::RestListWatcher>(
       nca::it::admin_client(cluster.kubeconfig(), 50, 100, 5s), nca::kube::resources::csrs());
-  auto inf = make_informer(lw, api, seen, reflector_options(api));
+  auto inf = make_informer(lw, seen, reflector_options(api));
   inf->start();
   REQUIRE(wait_synced(*inf, 60s));
 
@@ -321,7 +319,7 @@ TEST_CASE(
   Seen seen;
   auto partition = std::make_shared<Partition>(std::make_shared<nca::kube::RestListWatcher>(
       nca::it::admin_client(cluster.kubeconfig(), 50, 100, 5s), nca::kube::resources::csrs()));
-  auto inf = make_informer(partition, api, seen, reflector_options(api));
+  auto inf = make_informer(partition, seen, reflector_options(api));
   inf->start();
   REQUIRE(wait_synced(*inf, 60s));
   REQUIRE(wait_converged(*inf, api, 60s).empty());
@@ -371,7 +369,7 @@ TEST_CASE("4: a quiet watch past the client's inactivity timeout re-watches with
   auto options = reflector_options(api);
   options.min_watch_timeout_seconds = 2;
   auto inf = make_informer(
-      std::make_shared<nca::kube::RestListWatcher>(watch_client, nca::kube::resources::csrs()), api,
+      std::make_shared<nca::kube::RestListWatcher>(watch_client, nca::kube::resources::csrs()),
       seen, options);
   inf->start();
   REQUIRE(wait_synced(*inf, 60s));
