@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#if NCA_HAVE_EXPLAIN
 #include "app/explain.h"
-#endif
+#include "daemon/daemon.h"
+#include "daemon/run_options.h"
 
 namespace {
 
@@ -17,6 +17,7 @@ int usage(std::FILE* out) {
       "usage: node-csr-approver <command> [flags]\n"
       "\n"
       "commands:\n"
+      "  run       run the approver controller (run --help)\n"
       "  explain   evaluate one CSR offline and print every check (explain --help)\n"
       "  version   print the version\n",
       out);
@@ -33,12 +34,25 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
-#if NCA_HAVE_EXPLAIN
+  if (command == "run") {
+    // Before any thread exists, so that only the daemon's signal thread takes them.
+    nca::daemon::block_termination_signals();
+    auto options = nca::daemon::parse_run_options(std::vector<std::string>(argv + 2, argv + argc),
+                                                  nca::daemon::process_env());
+    if (!options.is_ok()) {
+      if (options.status().code() == nca::Code::kCancelled) {  // --help
+        std::cout << options.status().message();
+        return 0;
+      }
+      std::cerr << "node-csr-approver run: " << options.status().message() << "\n";
+      return 2;
+    }
+    return nca::daemon::run_daemon(*options);
+  }
   if (command == "explain") {
     return nca::app::explain_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                      std::cerr);
   }
-#endif
   std::fprintf(stderr, "node-csr-approver: unknown command \"%s\"\n", argv[1]);
   return usage(stderr);
 }

@@ -15,6 +15,11 @@ namespace nca::app {
 
 namespace {
 
+// "--flag " + the message, which already starts with the file's path.
+Status with_flag(const std::string& flag, const Status& status) {
+  return {status.code(), flag + " " + status.message()};
+}
+
 std::string kind_of(const nlohmann::json& doc) {
   if (!doc.is_object()) return "";
   auto it = doc.find("kind");
@@ -37,7 +42,7 @@ std::string item_name(const nlohmann::json& item, std::size_t index) {
 }
 
 Status load_nodes(const std::string& path, inventory::SnapshotBuilder& builder) {
-  Result<nlohmann::json> doc = read_document(path);
+  Result<nlohmann::json> doc = read_document("--nodes", path);
   if (!doc) return doc.status();
   Result<std::vector<nlohmann::json>> items = inventory::list_items(*doc);
   if (!items) return items.status().annotate("--nodes " + path);
@@ -60,7 +65,7 @@ Status load_nodes(const std::string& path, inventory::SnapshotBuilder& builder) 
 
 // A static inventory ({machines: [...]}, or empty), else Kubernetes objects or lists.
 Status load_inventory(const std::string& path, inventory::SnapshotBuilder& builder) {
-  Result<nlohmann::json> doc = read_document(path);
+  Result<nlohmann::json> doc = read_document("--inventory", path);
   if (!doc) return doc.status();
   builder.inventory_source_present();
   if (doc->is_null() || (doc->is_object() && !doc->contains("kind"))) {
@@ -99,11 +104,11 @@ Result<std::string> read_input_file(const std::string& path) {
   return text;
 }
 
-Result<nlohmann::json> read_document(const std::string& path) {
+Result<nlohmann::json> read_document(const std::string& flag, const std::string& path) {
   Result<std::string> text = read_input_file(path);
-  if (!text) return text.status();
+  if (!text) return with_flag(flag, text.status());
   Result<nlohmann::json> doc = config::yaml_to_json(*text);
-  if (!doc) return doc.status().annotate(path);
+  if (!doc) return doc.status().annotate(flag + " " + path);
   return doc;
 }
 
@@ -131,7 +136,7 @@ Result<kube::CertificateSigningRequest> csr_from_document(const nlohmann::json& 
 
 Result<ExplainInputs> load_explain_inputs(const ExplainOptions& options) {
   ExplainInputs in;
-  Result<nlohmann::json> csr_doc = read_document(options.csr_file);
+  Result<nlohmann::json> csr_doc = read_document("--csr", options.csr_file);
   if (!csr_doc) return csr_doc.status();
   Result<kube::CertificateSigningRequest> csr = csr_from_document(*csr_doc, options.csr_file);
   if (!csr) return csr.status();
@@ -149,7 +154,7 @@ Result<ExplainInputs> load_explain_inputs(const ExplainOptions& options) {
 
   if (!options.config_file.empty()) {
     Result<std::string> text = read_input_file(options.config_file);
-    if (!text) return text.status();
+    if (!text) return with_flag("--config", text.status());
     Result<policy::PolicyConfig> config =
         config::parse_policy_config(*text, "--config " + options.config_file);
     if (!config) return config.status();

@@ -30,8 +30,8 @@ struct ExplainInputs {
 // The whole file (at most kMaxInputFileBytes). Errors name the path.
 Result<std::string> read_input_file(const std::string& path);
 
-// read_input_file + YAML/JSON → JSON. Errors name the path.
-Result<nlohmann::json> read_document(const std::string& path);
+// read_input_file + YAML/JSON → JSON. Errors start with "FLAG PATH: ".
+Result<nlohmann::json> read_document(const std::string& flag, const std::string& path);
 
 // A CertificateSigningRequest object, or a List holding exactly one.
 Result<kube::CertificateSigningRequest> csr_from_document(const nlohmann::json& doc,

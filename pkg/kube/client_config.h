@@ -5,7 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace nca::kube {
 
@@ -26,6 +28,9 @@ struct ClientConfig {
   int burst = 40;
   std::chrono::seconds timeout{30};  // per request (inactivity of the connection)
   std::string user_agent;            // empty = "node-csr-approver/<version>"
+  // Called after every non-streaming request with the verb and the HTTP code (0 for a
+  // transport error): the hook for the api_requests_total metric. Must be thread-safe.
+  std::function<void(std::string_view verb, int code)> on_response;
 };
 
 // "node-csr-approver/<version>".

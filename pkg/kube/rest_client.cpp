@@ -89,7 +89,8 @@ Status explain_unauthorized(const RestClient::Impl& impl, Status s) {
     hint += "the bearer token was rejected (revoked, expired or wrong)";
   }
   if (hint.empty()) hint = "no credentials are configured";
-  return Status(Code::kUnauthorized, s.message() + ": " + hint);
+  return Status(Code::kUnauthorized,
+                "authentication failed: " + hint + " (server said: " + s.message() + ")");
 }
 
 Result<json> RestClient::request(std::string_view method, const std::string& path_and_query,
@@ -106,6 +107,7 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
     http::http_response resp = impl.http->request(req).get();
     std::string text = resp.extract_utf8string(true).get();
     auto code = resp.status_code();
+    if (impl.config.on_response) impl.config.on_response(method, code);
     if (code >= 200 && code < 300) {
       if (text.empty()) return json::object();
       json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -117,6 +119,7 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
     if (it != resp.headers().end()) retry_after = utility::conversions::to_utf8string(it->second);
     return explain_unauthorized(impl, status_from_response(code, text, retry_after));
   } catch (const std::exception& e) {
+    if (impl.config.on_response) impl.config.on_response(method, 0);
     return transport_error(e, impl.config.server);
   }
 }

@@ -44,12 +44,12 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
     auto body = resp.body().streambuf();
     std::vector<std::uint8_t> buf(64 * 1024);
     while (!stop.stop_requested()) {
-      // getn(ptr, count) waits until `count` bytes exist: ask only for what has arrived
-      // (at least one byte), so an event is handed on as soon as its line is complete.
-      const std::size_t avail = body.in_avail();
-      const std::size_t want = avail == 0 ? 1 : std::min(avail, buf.size());
-      std::size_t n = body.getn(buf.data(), want).get();
+      // The body buffer completes a read only when it can fill it, so wait for one byte
+      // and then take whatever else has arrived: events are delivered as they come.
+      std::size_t n = body.getn(buf.data(), 1).get();
       if (n == 0) break;  // the server ended the watch (timeoutSeconds): a normal end
+      std::size_t more = std::min<std::size_t>(body.in_avail(), buf.size() - 1);
+      if (more > 0) n += body.getn(buf.data() + 1, more).get();
       std::string_view chunk(reinterpret_cast<const char*>(buf.data()), n);
       if (Status s = on_chunk(chunk); !s.is_ok()) {
         cancel.cancel();

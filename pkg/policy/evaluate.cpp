@@ -13,6 +13,8 @@ using detail::Context;
 using detail::Recorder;
 using detail::Rule;
 
+constexpr std::string_view kKindCheck = "csr.kind";
+
 bool contains(const std::vector<std::string>& items, std::string_view item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
@@ -100,7 +102,7 @@ void derive_node_name(Context& ctx) {
     ctx.node_name = ctx.in.csr.username.substr(prefix.size());
   }
   ctx.node_name_known = true;
-  ctx.node_name_valid = detail::is_valid_node_name(ctx.node_name);
+  ctx.node_name_valid = is_valid_node_name(ctx.node_name);
 }
 
 Outcome failure_outcome(std::string_view code, const PolicyConfig& cfg) {
@@ -139,6 +141,13 @@ void run(std::span<const Rule> rules, const Context& ctx, Recorder& rec) {
 
 }  // namespace
 
+std::vector<std::string_view> all_check_names() {
+  std::vector<std::string_view> out{kKindCheck};
+  for (const Rule& r : detail::request_rules()) out.push_back(r.name);
+  for (const Rule& r : detail::identity_rules()) out.push_back(r.name);
+  return out;
+}
+
 Decision evaluate(const EvaluationInput& input, const PolicyConfig& config) {
   Decision d;
   d.dry_run = config.dry_run;
@@ -148,10 +157,10 @@ Decision evaluate(const EvaluationInput& input, const PolicyConfig& config) {
     d.outcome = Outcome::kIgnore;
     d.reason = std::string(cls.ignore_reason);
     d.message = cls.message;
-    d.checks.push_back(Check{"csr.kind", false, d.reason + ": " + cls.message});
+    d.checks.push_back(Check{std::string(kKindCheck), false, d.reason + ": " + cls.message});
     return d;
   }
-  d.checks.push_back(Check{"csr.kind", true,
+  d.checks.push_back(Check{std::string(kKindCheck), true,
                            std::string(kind_name(cls.kind)) + " CSR from \"" + input.csr.username +
                                "\" for signer " + input.csr.signer_name});
 

@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace nca::policy {
 
@@ -30,6 +31,9 @@ std::span<const ReasonInfo> all_reasons();
 
 // nullptr when `code` is not a reason code.
 const ReasonInfo* find_reason(std::string_view code);
+
+// The name of every check a Decision's trace can contain, in evaluation order.
+std::vector<std::string_view> all_check_names();
 
 namespace reason {
 // Approved.

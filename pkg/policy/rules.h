@@ -88,9 +88,6 @@ TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view
                                const ServingConfig& cfg);
 
 // Helpers shared by the rules (names.cpp).
-bool is_valid_node_name(std::string_view name);         // DNS-1123 subdomain
-std::string normalize_hostname(std::string_view name);  // lower-case, one trailing dot off
-bool is_valid_hostname(std::string_view normalized);    // RFC 1123 labels, no wildcard
 std::string join(std::span<const std::string> items, std::string_view sep = ", ");
 std::string describe(const inventory::Machine& m);  // "OpenShiftMachine ns/name"
 

@@ -23,27 +23,25 @@ fail=0
 # Everything apt installs for the list: the packages and their Depends/PreDepends closure.
 declare -A installed=()
 for p in "${base[@]}"; do installed[$p]=1; done
+# One apt-cache call (slow on a busy machine): the names it has a record for.
+declare -A apt_knows=()
+while read -r _ name; do apt_knows[$name]=1; done < <(
+  apt-cache show --no-all-versions "${listed[@]}" 2>/dev/null | grep '^Package: ' || true)
+known=()
 for p in "${listed[@]}"; do
-  if ! apt-cache show "$p" >/dev/null 2>&1; then
-    echo "check-runtime-libs: $list names $p, which apt does not know" >&2
+  if [[ -n "${apt_knows[$p]:-}" ]]; then
+    known+=("$p")
+  else
+    echo "check-runtime-libs: ${list#"$root"/} names $p, which apt does not know" >&2
     fail=1
-    continue
   fi
+done
+if ((${#known[@]})); then
   while read -r dep; do
     installed[${dep%%:*}]=1
   done < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-    --no-breaks --no-replaces --no-enhances "$p" | grep -v '^[[:space:]<]')
-done
-
-owner() { # owner PATH: the Debian package that ships PATH (usrmerge-aware), or nothing
-  local path="$1" alt real cand
-  real="$(readlink -f "$path")"
-  case "$path" in /usr/*) alt="${path#/usr}" ;; *) alt="/usr$path" ;; esac
-  for cand in "$path" "$alt" "$real" "${real#/usr}"; do
-    dpkg-query -S "$cand" 2>/dev/null | head -1 | cut -d: -f1 && return 0
-  done
-  return 0
-}
+    --no-breaks --no-replaces --no-enhances "${known[@]}" | grep -v '^[[:space:]<]')
+fi
 
 ldd_out="$(ldd "$bin" 2>&1)" || {
   if grep -q "not a dynamic executable" <<<"$ldd_out"; then
@@ -53,18 +51,44 @@ ldd_out="$(ldd "$bin" 2>&1)" || {
   echo "check-runtime-libs: ldd $bin failed: $ldd_out" >&2
   exit 1
 }
-declare -A used=()
-n=0
+
+# The loaded libraries' paths; an unresolved one fails at once.
+paths=()
 while read -r line; do
   [[ -z "$line" || "$line" == linux-vdso* || "$line" == linux-gate* ]] && continue
   if [[ "$line" == *"not found"* ]]; then
     echo "check-runtime-libs: unresolved library: $line" >&2
     fail=1
-    continue
+  elif [[ "$line" == *" => "* ]]; then
+    paths+=("$(awk '{print $3}' <<<"$line")")
+  else
+    paths+=("$(awk '{print $1}' <<<"$line")")
   fi
-  if [[ "$line" == *" => "* ]]; then path="$(awk '{print $3}' <<<"$line")"; else path="$(awk '{print $1}' <<<"$line")"; fi
-  n=$((n + 1))
-  pkg="$(owner "$path")"
+done <<<"$ldd_out"
+
+# Owners with one dpkg-query (it is slow per call). Each path is asked as given, with
+# /usr added or removed (usrmerge), and resolved through symlinks.
+variants() {
+  local path="$1" real
+  real="$(readlink -f "$path")"
+  case "$path" in /usr/*) echo "${path#/usr}" ;; *) echo "/usr$path" ;; esac
+  printf '%s\n%s\n%s\n' "$path" "$real" "${real#/usr}"
+}
+declare -A owner_of=()
+if ((${#paths[@]})); then
+  mapfile -t queries < <(for p in "${paths[@]}"; do variants "$p"; done | sort -u)
+  while IFS= read -r row; do
+    pkg="${row%%: *}"
+    owner_of["${row#*: }"]="${pkg%%:*}"
+  done < <(dpkg-query -S "${queries[@]}" 2>/dev/null | grep -v '^diversion' || true)
+fi
+
+declare -A used=()
+for path in "${paths[@]}"; do
+  pkg=""
+  while read -r cand; do
+    [[ -n "${owner_of[$cand]:-}" ]] && { pkg="${owner_of[$cand]}"; break; }
+  done < <(variants "$path")
   if [[ -z "$pkg" ]]; then
     echo "check-runtime-libs: $path is owned by no Debian package (a locally built library?)" >&2
     fail=1
@@ -73,9 +97,9 @@ while read -r line; do
     fail=1
   else
     used[$pkg]=1
-    printf '  %-45s %s\n' "$path" "$pkg"
+    printf '  %-50s %s\n' "$path" "$pkg"
   fi
-done <<<"$ldd_out"
+done
 
 for p in "${listed[@]}"; do
   [[ -n "${used[$p]:-}" ]] || echo "check-runtime-libs: note: $bin does not link $p (yet); the image installs it anyway"
@@ -84,4 +108,4 @@ if ((fail)); then
   echo "check-runtime-libs: FAILED for $bin" >&2
   exit 1
 fi
-echo "check-runtime-libs: all $n libraries of $bin are installed by the runtime image"
+echo "check-runtime-libs: all ${#paths[@]} libraries of $bin are installed by the runtime image"

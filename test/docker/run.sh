@@ -5,43 +5,27 @@
 #    OpenSSL, yaml-cpp, prometheus-cpp core+pull) passes too, so the package list is
 #    complete before the daemon links them all;
 # 3. the check fails for a binary linking a library the list does not provide (cmake,
-#    which links libcurl and friends): it is a real check;
+#    which links libcurl and friends) and for a list naming an unknown package: it is a
+#    real check;
 # 4. the Dockerfile's runtime stage reads scripts/runtime-packages.txt and the build
 #    stage runs scripts/install-deps.sh, as CI does.
-# usage: test/docker/run.sh [BUILD_DIR]   (default: build)
+# usage: test/docker/run.sh [BINARY]   (default: build/cmd/node-csr-approver/node-csr-approver)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-build="${1:-build}"
-bin="$build/cmd/node-csr-approver/node-csr-approver"
+bin="${1:-build/cmd/node-csr-approver/node-csr-approver}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 ok() { echo "ok   $*"; }
 bad() { fail=1; echo "FAIL $*" >&2; }
 
-[[ -x "$bin" ]] || { echo "test/docker: build $bin first (cmake --build $build --target node-csr-approver)" >&2; exit 1; }
+[[ -x "$bin" ]] || { echo "test/docker: build $bin first (cmake --build build --target node-csr-approver)" >&2; exit 1; }
 if test/docker/check-runtime-libs.sh "$bin"; then ok "runtime libraries of $bin"; else bad "runtime libraries of $bin"; fi
 
-cat >"$tmp/probe.cpp" <<'CPP'
-// Links one symbol from every third-party runtime library the project uses.
-#include <cpprest/http_client.h>
-#include <openssl/ssl.h>
-#include <prometheus/exposer.h>
-#include <prometheus/registry.h>
-#include <yaml-cpp/yaml.h>
-int main(int argc, char**) {
-  if (argc > 5) {  // never runs: only the link matters
-    web::http::client::http_client client(U("https://127.0.0.1"));
-    SSL_CTX_free(SSL_CTX_new(TLS_client_method()));
-    prometheus::Exposer exposer{"127.0.0.1:0"};
-    auto registry = std::make_shared<prometheus::Registry>();
-    exposer.RegisterCollectable(registry);
-    return YAML::Load("a: 1")["a"].as<int>();
-  }
-  return 0;
-}
-CPP
+# --no-as-needed records every -l library as needed even though main() uses none: the
+# probe loads exactly the libraries (and their dependencies) the daemon will.
+echo 'int main() { return 0; }' >"$tmp/probe.cpp"
 if g++ -std=c++20 -o "$tmp/probe" "$tmp/probe.cpp" -Wl,--no-as-needed \
   -lcpprest -lssl -lcrypto -lyaml-cpp -lprometheus-cpp-pull -lprometheus-cpp-core -lpthread 2>"$tmp/err"; then
   out="$(test/docker/check-runtime-libs.sh "$tmp/probe" 2>&1)" && rc=0 || rc=$?
@@ -64,6 +48,16 @@ elif grep -q "which the runtime image does not install" "$tmp/err"; then
 else
   cat "$tmp/err" >&2
   bad "check-runtime-libs.sh failed on cmake for the wrong reason"
+fi
+
+printf 'libssl3\nlibnosuchpackage-nca0\n' >"$tmp/packages.txt"
+if NCA_RUNTIME_PACKAGES="$tmp/packages.txt" test/docker/check-runtime-libs.sh "$bin" >/dev/null 2>"$tmp/err"; then
+  bad "check-runtime-libs.sh accepted a package list naming a package apt does not know"
+elif grep -q "libnosuchpackage-nca0, which apt does not know" "$tmp/err"; then
+  ok "check-runtime-libs.sh rejects a package list naming an unknown package"
+else
+  cat "$tmp/err" >&2
+  bad "check-runtime-libs.sh failed on an unknown package for the wrong reason"
 fi
 
 if grep -q 'runtime-packages.txt' Dockerfile && grep -q 'scripts/install-deps.sh' Dockerfile &&

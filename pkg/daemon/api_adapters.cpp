@@ -1,0 +1,109 @@
+#include "daemon/api_adapters.h"
+
+#include "base/log.h"
+#include "kube/decode.h"
+#include "kube/encode.h"
+
+namespace nca::daemon {
+namespace {
+constexpr int kConflictRetries = 5;
+}
+
+ApiDecisionWriter::ApiDecisionWriter(std::shared_ptr<kube::ApiClient> client,
+                                     std::shared_ptr<Clock> clock)
+    : client_(std::move(client)), clock_(std::move(clock)) {}
+
+Status ApiDecisionWriter::write(const kube::CertificateSigningRequest& csr, bool approve,
+                                const std::string& reason, const std::string& message) {
+  const auto csrs = kube::resources::csrs();
+  const std::string& name = csr.metadata.name;
+  Status last;
+  for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+    auto raw = client_->get(csrs, "", name);
+    if (!raw) return raw.status();
+    auto fresh = kube::decode_csr(*raw);
+    if (!fresh) return fresh.status().annotate("re-reading CSR " + name);
+    if (fresh->metadata.uid != csr.metadata.uid) {
+      return not_found("CSR " + name + " was replaced by another object");
+    }
+    if (!fresh->is_pending()) return Status::ok();  // decided meanwhile: nothing to add
+    auto body = kube::approval_update(*raw, approve ? "Approved" : "Denied", reason, message,
+                                      clock_->wall_now());
+    if (!body) return body.status();
+    auto put = client_->update(csrs, "", name, *body, "approval");
+    if (put) return Status::ok();
+    last = put.status();
+    if (last.code() != Code::kConflict) return last;
+  }
+  return last;
+}
+
+ApiEventRecorder::ApiEventRecorder(std::shared_ptr<kube::ApiClient> client,
+                                   std::shared_ptr<Clock> clock, std::string instance)
+    : client_(std::move(client)), clock_(std::move(clock)), instance_(std::move(instance)) {}
+
+void ApiEventRecorder::record(const kube::CertificateSigningRequest& csr, std::string_view type,
+                              std::string_view reason, std::string_view message) {
+  kube::EventSpec spec;
+  spec.involved_object = {"certificates.k8s.io/v1",   "CertificateSigningRequest",
+                          csr.metadata.name,          "",
+                          csr.metadata.uid,           csr.metadata.resource_version};
+  spec.type = std::string(type);
+  spec.reason = std::string(reason);
+  spec.message = std::string(message);
+  spec.reporting_instance = instance_;
+  const std::string ns = kube::event_namespace(spec.involved_object);
+  auto created = client_->create(kube::resources::events(), ns,
+                                 kube::build_event(spec, clock_->wall_now()));
+  if (!created) {
+    log::warn("recording an Event failed",
+              {{"csr", csr.metadata.name}, {"reason", spec.reason},
+               {"error", created.status().to_string()}});
+  }
+}
+
+ApiLeaseLock::ApiLeaseLock(std::shared_ptr<kube::ApiClient> client, std::string ns,
+                           std::string name)
+    : client_(std::move(client)), ns_(std::move(ns)), name_(std::move(name)) {}
+
+Result<leaderelection::VersionedRecord> ApiLeaseLock::get() {
+  auto raw = client_->get(kube::resources::leases(), ns_, name_);
+  if (!raw) return raw.status();
+  auto lease = kube::decode_lease(*raw);
+  if (!lease) return lease.status().annotate("lease " + describe());
+  leaderelection::LeaderRecord r;
+  r.holder_identity = lease->holder_identity;
+  r.lease_duration_seconds = lease->lease_duration_seconds.value_or(15);
+  r.acquire_time = lease->acquire_time;
+  r.renew_time = lease->renew_time;
+  r.lease_transitions = lease->lease_transitions;
+  return leaderelection::VersionedRecord{r, lease->metadata.resource_version};
+}
+
+kube::Lease ApiLeaseLock::to_lease(const leaderelection::LeaderRecord& r,
+                                   const std::string& resource_version) const {
+  kube::Lease lease;
+  lease.metadata.name = name_;
+  lease.metadata.namespace_ = ns_;
+  lease.metadata.resource_version = resource_version;
+  lease.holder_identity = r.holder_identity;
+  lease.lease_duration_seconds = r.lease_duration_seconds;
+  lease.acquire_time = r.acquire_time;
+  lease.renew_time = r.renew_time;
+  lease.lease_transitions = r.lease_transitions;
+  return lease;
+}
+
+Status ApiLeaseLock::create(const leaderelection::LeaderRecord& record) {
+  auto created = client_->create(kube::resources::leases(), ns_, kube::encode_lease(to_lease(record, "")));
+  return created.status();
+}
+
+Status ApiLeaseLock::update(const leaderelection::LeaderRecord& record,
+                            const std::string& resource_version) {
+  auto updated = client_->update(kube::resources::leases(), ns_, name_,
+                                 kube::encode_lease(to_lease(record, resource_version)));
+  return updated.status();
+}
+
+}  // namespace nca::daemon

@@ -1,0 +1,61 @@
+// Adapters from the approver's and the elector's seams to the Kubernetes API client:
+// decisions through /approval, Events, and the leader Lease. Thread-safe (the client is).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "approver/seams.h"
+#include "base/clock.h"
+#include "kube/client.h"
+#include "leaderelection/lease_lock.h"
+
+namespace nca::daemon {
+
+// GET the CSR, append the condition to exactly what was read, PUT /approval; on 409 read
+// again and retry (a few times). A CSR that changed identity (same name, another uid) is
+// NotFound; one that someone else decided meanwhile is left alone (OK).
+class ApiDecisionWriter final : public approver::DecisionWriter {
+ public:
+  ApiDecisionWriter(std::shared_ptr<kube::ApiClient> client, std::shared_ptr<Clock> clock);
+  Status write(const kube::CertificateSigningRequest& csr, bool approve, const std::string& reason,
+               const std::string& message) override;
+
+ private:
+  std::shared_ptr<kube::ApiClient> client_;
+  std::shared_ptr<Clock> clock_;
+};
+
+// Creates core/v1 Events about CSRs (in the namespace client-go uses for cluster-scoped
+// objects). Failures are logged, never returned: an Event is evidence, not a decision.
+class ApiEventRecorder final : public approver::EventRecorder {
+ public:
+  ApiEventRecorder(std::shared_ptr<kube::ApiClient> client, std::shared_ptr<Clock> clock,
+                   std::string instance);
+  void record(const kube::CertificateSigningRequest& csr, std::string_view type,
+              std::string_view reason, std::string_view message) override;
+
+ private:
+  std::shared_ptr<kube::ApiClient> client_;
+  std::shared_ptr<Clock> clock_;
+  std::string instance_;
+};
+
+// The leader record in a coordination.k8s.io/v1 Lease.
+class ApiLeaseLock final : public leaderelection::LeaseLock {
+ public:
+  ApiLeaseLock(std::shared_ptr<kube::ApiClient> client, std::string ns, std::string name);
+  Result<leaderelection::VersionedRecord> get() override;
+  Status create(const leaderelection::LeaderRecord& record) override;
+  Status update(const leaderelection::LeaderRecord& record,
+                const std::string& resource_version) override;
+  std::string describe() const override { return ns_ + "/" + name_; }
+
+ private:
+  kube::Lease to_lease(const leaderelection::LeaderRecord& record,
+                       const std::string& resource_version) const;
+  std::shared_ptr<kube::ApiClient> client_;
+  std::string ns_, name_;
+};
+
+}  // namespace nca::daemon

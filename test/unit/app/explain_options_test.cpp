@@ -1,0 +1,52 @@
+#include "app/explain_options.h"
+
+#include <catch2/catch.hpp>
+
+#include "base/time_format.h"
+
+using nca::app::OutputFormat;
+using nca::app::parse_explain_args;
+using Args = std::vector<std::string>;
+
+TEST_CASE("explain flags, both spellings") {
+  auto o =
+      parse_explain_args({"--csr", "c.yaml", "--inventory=i.yaml", "--nodes", "n.yaml", "--config",
+                          "p.yaml", "--now", "2026-11-23T09:10:00Z", "--output=json"});
+  REQUIRE(o);
+  CHECK(o->csr_file == "c.yaml");
+  CHECK(o->inventory_file == "i.yaml");
+  CHECK(o->nodes_file == "n.yaml");
+  CHECK(o->config_file == "p.yaml");
+  REQUIRE(o->now);
+  CHECK(nca::format_rfc3339(*o->now) == "2026-11-23T09:10:00Z");
+  CHECK(o->output == OutputFormat::kJson);
+  CHECK_FALSE(o->help);
+
+  auto minimal = parse_explain_args({"--csr", "c.yaml"});
+  REQUIRE(minimal);
+  CHECK(minimal->output == OutputFormat::kText);
+  CHECK_FALSE(minimal->now);
+  CHECK(parse_explain_args({"--help"})->help);
+}
+
+TEST_CASE("bad explain flags say what is wrong") {
+  struct Case {
+    Args args;
+    const char* message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {{}, "--csr FILE is required"},
+           {{"--inventory", "i.yaml"}, "--csr FILE is required"},
+           {{"--csr"}, "--csr needs a value"},
+           {{"--csr="}, "--csr needs a non-empty value"},
+           {{"--csr", "a", "--csr", "b"}, "--csr given more than once"},
+           {{"--csr", "a", "--output", "yaml"}, "--output: \"yaml\" is not text or json"},
+           {{"--csr", "a", "--now", "yesterday"}, "--now: \"yesterday\" is not an RFC 3339"},
+           {{"--csr", "a", "--dry-run"}, "unknown argument \"--dry-run\""},
+           {{"--csr", "a", "extra"}, "unknown argument \"extra\""},
+       }) {
+    auto o = parse_explain_args(c.args);
+    REQUIRE_FALSE(o);
+    CHECK_THAT(o.status().message(), Catch::Contains(c.message));
+  }
+}

@@ -1,0 +1,82 @@
+// The pieces of RestClient that need no server: token re-reading, the QPS bucket, query
+// strings, and the validation done before any connection.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "base/fake_clock.h"
+#include "kube/client.h"
+#include "kube/rate_limiter.h"
+#include "kube/token_source.h"
+
+using namespace nca::kube;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+TEST_CASE("a token file is re-read when it changes") {
+  fs::path file =
+      fs::temp_directory_path() / ("nca-token-" + std::to_string(std::random_device()()));
+  std::ofstream(file) << "first\n";
+  TokenSource source("static-ignored", file.string());
+  CHECK(source.token().value() == "first");
+  std::ofstream(file) << "second-longer\n";
+  fs::last_write_time(file, fs::last_write_time(file) + 2s);
+  CHECK(source.token().value() == "second-longer");
+  fs::remove(file);
+  CHECK(source.token().value() == "second-longer");  // mid-rotation: keep the last good one
+  TokenSource never(std::string(), (file.string() + ".absent"));
+  CHECK(never.token().status().code() == nca::Code::kUnauthorized);
+  CHECK(TokenSource("fixed", "").token().value() == "fixed");
+}
+
+TEST_CASE("the token bucket allows a burst, then paces at qps") {
+  auto clock = std::make_shared<nca::FakeClock>();
+  TokenBucket bucket(clock, 10, 3);
+  CHECK(bucket.reserve() == 0ns);
+  CHECK(bucket.reserve() == 0ns);
+  CHECK(bucket.reserve() == 0ns);
+  CHECK(bucket.reserve() == 100ms);
+  CHECK(bucket.reserve() == 200ms);  // queued behind the previous waiter
+  clock->advance(1s);                // refills the debt and up to the burst
+  CHECK(bucket.reserve() == 0ns);
+  TokenBucket unlimited(clock, 0, 1);
+  for (int i = 0; i < 100; ++i) CHECK(unlimited.reserve() == 0ns);
+}
+
+TEST_CASE("query strings skip empty values and encode the rest") {
+  CHECK(query_string({{"a", ""}}).empty());
+  CHECK(query_string({{"labelSelector", "app=x,tier in (a,b)"}, {"limit", "500"}}) ==
+        "?labelSelector=app%3Dx%2Ctier%20in%20%28a%2Cb%29&limit=500");
+}
+
+TEST_CASE("RestClient refuses unusable configs before connecting") {
+  auto clock = std::make_shared<nca::FakeClock>();
+  ClientConfig cfg;
+  cfg.server = "http://127.0.0.1:1";
+  CHECK(RestClient::create(cfg, clock).status().code() == nca::Code::kInvalid);
+  cfg.server = "https://127.0.0.1:1";
+  cfg.insecure_skip_tls_verify = true;
+  CHECK(RestClient::create(cfg, clock).status().code() == nca::Code::kInvalid);
+  cfg.insecure_skip_tls_verify = false;
+  cfg.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+  auto bad_ca = RestClient::create(cfg, clock);
+  REQUIRE_FALSE(bad_ca);
+  CHECK_THAT(bad_ca.status().message(), Catch::Contains("TLS material"));
+  cfg.ca_pem.clear();
+  cfg.client_cert_pem = "x";
+  CHECK(RestClient::create(cfg, clock).status().code() == nca::Code::kInvalid);
+}
+
+TEST_CASE("a refused connection is Unavailable with the server named") {
+  auto clock = std::make_shared<nca::FakeClock>();
+  ClientConfig cfg;
+  cfg.server = "https://127.0.0.1:1";
+  cfg.timeout = 5s;
+  auto client = RestClient::create(cfg, clock);
+  REQUIRE(client);
+  auto r = (*client)->get(resources::nodes(), "", "n1");
+  REQUIRE_FALSE(r);
+  CHECK(r.status().code() == nca::Code::kUnavailable);
+  CHECK_THAT(r.status().message(), Catch::Contains("127.0.0.1:1"));
+}
