@@ -29,6 +29,7 @@ cleanup() {
   stop_approver >/dev/null 2>&1 || true
   kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
   kubectl delete csr "$csr" --ignore-not-found >/dev/null 2>&1 || true
+  kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
   rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
