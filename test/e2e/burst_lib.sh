@@ -68,5 +68,5 @@ burst_cleanup() {
 # metric_value NAME REGEX: the sum of the samples in NAME's /metrics whose series (name and
 # labels) matches ^REGEX, e.g. 'x_total\{.*outcome="approve"'; 0 when there is none.
 metric_value() {
-  scrape_metrics "$1" | awk -v re="^$2" '!/^#/ && $1 ~ re { sum += $NF } END { print sum + 0 }'
+  scrape_metrics "$1" | RE="^$2" awk '!/^#/ && $1 ~ ENVIRON["RE"] { sum += $NF } END { print sum + 0 }'
 }

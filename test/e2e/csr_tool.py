@@ -8,9 +8,10 @@ client certificate, so bursts are not limited by process start-up:
                                   system:node:PREFIX-i (admin impersonation: the API server
                                   stamps the impersonated user into spec.username/groups);
                                   retries through API server outages; prints "name t_sent".
-  watch   PREFIX COUNT            prints "name t_added t_approved t_issued" once COUNT CSRs
+  watch   PREFIX COUNT [--issued] prints "name t_added t_approved t_issued" once COUNT CSRs
                                   named PREFIX-* have been seen Approved (and issued, with
-                                  --issued), times as seen by this watcher.
+                                  --issued), times as seen by this watcher; CSRs already
+                                  decided when it starts are not counted.
   floor   PREFIX                  the benchmark floor: approves every pending CSR named
                                   PREFIX-* as soon as it is seen, with no checks at all.
   status  PREFIX                  one line of counts for CSRs named PREFIX-*.
@@ -109,12 +110,12 @@ def cmd_create(prefix, first, last, directory):
 
 
 def watch_events(api, path):
-    """Yields (type, object) from a watch, starting with a list (as ADDED)."""
+    """Yields (type, object) from a watch, starting with a list (type LISTED)."""
     code, lst = api.request("GET", path)
     if code != 200:
         sys.exit(f"list: HTTP {code}")
     for obj in lst.get("items", []):
-        yield "ADDED", obj
+        yield "LISTED", obj
     rv = lst["metadata"]["resourceVersion"]
     conn = http.client.HTTPSConnection("127.0.0.1", api.port, context=api.ctx)
     conn.request("GET", f"{path}?watch=1&resourceVersion={rv}&allowWatchBookmarks=false")
@@ -135,11 +136,13 @@ def cmd_watch(prefix, count, want_issued):
     count = int(count)
     seen = {}  # name -> [added, approved, issued]
     done = 0
-    for _, obj in watch_events(Api(), GROUP):
+    for kind, obj in watch_events(Api(), GROUP):
         now = time.monotonic()
         name = obj["metadata"]["name"]
         if not name.startswith(prefix + "-"):
             continue
+        if kind == "LISTED" and csr_state(obj)[0]:
+            continue  # decided before we started: an earlier round's
         t = seen.setdefault(name, [now, None, None])
         types, issued = csr_state(obj)
         was_done = t[1] is not None and (t[2] is not None or not want_issued)
@@ -156,7 +159,7 @@ def cmd_watch(prefix, count, want_issued):
 
 
 def cmd_floor(prefix):
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # even mid-read
     writer = Api()
     approved = set()
     for _, obj in watch_events(Api(), GROUP):
