@@ -171,7 +171,12 @@ def cmd_floor(prefix):
         obj.setdefault("status", {}).setdefault("conditions", []).append(
             {"type": "Approved", "status": "True", "reason": "BenchmarkFloor",
              "message": "approved without checks"})
-        code, _ = writer.request("PUT", f"{GROUP}/{name}/approval", obj)
+        for _ in range(3):  # the API server may close an idle keep-alive connection
+            try:
+                code, _ = writer.request("PUT", f"{GROUP}/{name}/approval", obj)
+                break
+            except (OSError, http.client.HTTPException):
+                code = 0
         if code == 200:
             approved.add(name)
 
