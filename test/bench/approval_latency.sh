@@ -35,6 +35,7 @@ export NCA_BIN="${NCA_BIN:-$root/build/cmd/node-csr-approver/node-csr-approver}"
 export NCA_CLUSTER_DIR="$dir"
 source "$root/test/e2e/lib.sh"
 source "$root/test/e2e/burst_lib.sh"
+csr_tool_py="$root/test/e2e/csr_tool.py" # run directly when backgrounded: $! is then python's pid
 floor_pid=""
 cleanup() {
   [[ -z "$floor_pid" ]] || kill "$floor_pid" 2>/dev/null || true
@@ -55,7 +56,7 @@ phase() {
   local prefix="$1" round="$2" first last watcher
   first=$(((round - 1) * count + 1)) last=$((round * count))
   rm -f "$E2E_TMP/$prefix.ready"
-  CSR_TOOL_READY="$E2E_TMP/$prefix.ready" csr_tool watch "$prefix" "$count" \
+  CSR_TOOL_READY="$E2E_TMP/$prefix.ready" python3 "$csr_tool_py" watch "$prefix" "$count" \
     >"$E2E_TMP/$prefix.$round.watch" &
   watcher=$!
   wait_for 30 test -f "$E2E_TMP/$prefix.ready"
@@ -82,7 +83,7 @@ PY
 bench_leads() { [[ "$(metric_value bench 'node_csr_approver_is_leader$')" == 1 ]]; }
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds: floor"
-  CSR_TOOL_READY="$E2E_TMP/floor.ready" csr_tool floor fl &
+  CSR_TOOL_READY="$E2E_TMP/floor.ready" python3 "$csr_tool_py" floor fl &
   floor_pid=$!
   wait_for 30 test -f "$E2E_TMP/floor.ready"
   phase fl "$r"
