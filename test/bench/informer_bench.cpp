@@ -5,13 +5,14 @@
 //                  [--label-selector SEL]
 //
 // Prints one JSON line: {"resource", "objects", "sync_seconds", "rss_before_bytes",
-// "rss_after_bytes", "rss_delta_bytes", "bytes_per_object", "lists", "decode_errors"}.
-// RSS is VmRSS from /proc/self/status, read after malloc_trim(0) so that freed list
-// buffers (the JSON pages) are not counted. "Before" is taken after the client exists,
-// so the delta is what the informer keeps plus its fixed costs (the reflector thread and
-// its malloc arena, the HTTP client's threads and TLS state); a run with a selector that
-// matches nothing measures those, and the script subtracts them. Single-threaded apart
-// from the informer.
+// "rss_after_bytes", "rss_delta_bytes", "rss_peak_bytes" (VmHWM), "bytes_per_object",
+// "heap_delta_bytes", "heap_bytes_per_object", "lists", "decode_errors"}. The heap figures are
+// malloc's bytes in use (mallinfo2), i.e. live objects without fragmentation. RSS is VmRSS from
+// /proc/self/status, read after malloc_trim(0) so that freed list buffers (the JSON pages) are not
+// counted. "Before" is taken after the client exists, so the delta is what the informer keeps plus
+// its fixed costs (the reflector thread and its malloc arena, the HTTP client's threads and TLS
+// state); a run with a selector that matches nothing measures those, and the script subtracts them.
+// Single-threaded apart from the informer.
 #include <malloc.h>
 
 #include <chrono>
@@ -37,16 +38,27 @@ namespace {
 
 using namespace nca;
 
-// VmRSS in bytes, after giving freed heap back to the kernel; -1 when unreadable.
-std::int64_t rss_bytes() {
-  malloc_trim(0);
+// A /proc/self/status field in bytes ("VmRSS", "VmHWM"); -1 when unreadable.
+std::int64_t proc_status_bytes(const std::string& field) {
   std::ifstream in("/proc/self/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // kB
+    if (line.rfind(field + ":", 0) == 0) {
+      return std::stoll(line.substr(field.size() + 1)) * 1024;  // kB
+    }
   }
   return -1;
 }
+
+// VmRSS in bytes, after giving freed heap back to the kernel.
+std::int64_t rss_bytes() {
+  malloc_trim(0);
+  return proc_status_bytes("VmRSS");
+}
+
+// Bytes the allocator has handed out and not had back (all arenas): the live heap,
+// without the fragmentation that RSS also counts.
+std::int64_t heap_in_use_bytes() { return static_cast<std::int64_t>(mallinfo2().uordblks); }
 
 template <typename T>
 int run(std::shared_ptr<kube::RestClient> client, kube::Resource resource,
@@ -59,6 +71,7 @@ int run(std::shared_ptr<kube::RestClient> client, kube::Resource resource,
   auto lw = std::make_shared<kube::RestListWatcher>(client, std::move(resource));
 
   const std::int64_t before = rss_bytes();
+  const std::int64_t heap_before = heap_in_use_bytes();
   cache::Informer<T> informer(lw, std::move(decoder), options);
   const auto start = std::chrono::steady_clock::now();
   informer.start();
@@ -73,13 +86,20 @@ int run(std::shared_ptr<kube::RestClient> client, kube::Resource resource,
   const bool synced = informer.wait_for_sync(timeout.get_token());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  deadline.request_stop();
-  deadline.join();
   if (!synced) {
     std::cerr << "informer_bench: " << name << " did not sync within 10 minutes\n";
     return 1;
   }
+  // has_synced turns true inside the reflector's hand-over of the list, while the list's
+  // JSON is still alive; memory is read once that call has returned (the list counted).
+  while (informer.stats().lists == 0 && !timeout.get_token().stop_requested()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  deadline.request_stop();
+  deadline.join();
+  const std::int64_t peak = proc_status_bytes("VmHWM");
   const std::int64_t after = rss_bytes();
+  const std::int64_t heap_after = heap_in_use_bytes();
   const std::size_t objects = informer.lister().size();
   const auto stats = informer.stats();
   nlohmann::json out = {
@@ -91,7 +111,11 @@ int run(std::shared_ptr<kube::RestClient> client, kube::Resource resource,
       {"rss_before_bytes", before},
       {"rss_after_bytes", after},
       {"rss_delta_bytes", after - before},
+      {"rss_peak_bytes", peak},
       {"bytes_per_object", objects == 0 ? 0.0 : double(after - before) / double(objects)},
+      {"heap_delta_bytes", heap_after - heap_before},
+      {"heap_bytes_per_object",
+       objects == 0 ? 0.0 : double(heap_after - heap_before) / double(objects)},
       {"lists", stats.lists},
       {"decode_errors", stats.decode_errors},
   };

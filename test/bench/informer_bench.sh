@@ -56,23 +56,34 @@ bench_one() {
   local stored
   stored=$("${kubectl[@]}" get "$kind" -o name | wc -l)
   out=$(mktemp)
+  base=$(mktemp)
   for _ in $(seq "$runs"); do
+    # Fixed costs (threads, TLS, arenas): the same informer over a selector matching nothing.
+    "$bench" --kubeconfig "$dir/admin.kubeconfig" --resource "$kind" \
+      --label-selector nca-bench=none | tee -a "$base"
     "$bench" --kubeconfig "$dir/admin.kubeconfig" --resource "$kind" | tee -a "$out"
   done
-  python3 - "$out" "$kind" "$stored" "$raw_bytes" <<'PY'
+  python3 - "$out" "$base" "$kind" "$stored" "$raw_bytes" <<'PY'
 import json, statistics, sys
-path, kind, stored, raw = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+path, base_path, kind = sys.argv[1], sys.argv[2], sys.argv[3]
+stored, raw = int(sys.argv[4]), int(sys.argv[5])
 rows = [json.loads(l) for l in open(path)]
-med = lambda k: statistics.median(r[k] for r in rows)
-per_obj = med("bytes_per_object")
+base = [json.loads(l) for l in open(base_path)]
+med = lambda rs, k: statistics.median(r[k] for r in rs)
+raw_per = raw / stored
+rss_per = (med(rows, "rss_delta_bytes") - med(base, "rss_delta_bytes")) / stored
+heap_per = (med(rows, "heap_delta_bytes") - med(base, "heap_delta_bytes")) / stored
 print(json.dumps({"summary": kind, "objects": stored, "runs": len(rows),
-                  "raw_json_bytes_per_object": round(raw / stored),
-                  "median_sync_seconds": round(med("sync_seconds"), 3),
-                  "median_rss_delta_bytes": med("rss_delta_bytes"),
-                  "median_bytes_per_cached_object": round(per_obj),
-                  "cached_to_raw_ratio": round(per_obj / (raw / stored), 3)}))
+                  "raw_json_bytes_per_object": round(raw_per),
+                  "median_sync_seconds": round(med(rows, "sync_seconds"), 3),
+                  "median_rss_delta_bytes": med(rows, "rss_delta_bytes"),
+                  "median_baseline_rss_delta_bytes": med(base, "rss_delta_bytes"),
+                  "rss_bytes_per_cached_object": round(rss_per),
+                  "heap_bytes_per_cached_object": round(heap_per),
+                  "rss_to_raw_ratio": round(rss_per / raw_per, 3),
+                  "median_peak_rss_bytes": med(rows, "rss_peak_bytes")}))
 PY
-  rm -f "$out"
+  rm -f "$out" "$base"
 }
 
 bench_one nodes "$nodes"
