@@ -50,11 +50,14 @@ bench_one() {
   fi
   # Compact JSON as the API server serves a list (what the informer downloads and parses);
   # `kubectl get -o json` would add indentation.
-  local path=/api/v1/nodes
-  [[ "$kind" == csrs ]] && path=/apis/certificates.k8s.io/v1/certificatesigningrequests
+  local path=/api/v1/nodes resource=nodes
+  if [[ "$kind" == csrs ]]; then
+    path=/apis/certificates.k8s.io/v1/certificatesigningrequests
+    resource=certificatesigningrequests
+  fi
   raw_bytes=$("${kubectl[@]}" get --raw "$path" | wc -c)
   local stored
-  stored=$("${kubectl[@]}" get "$kind" -o name | wc -l)
+  stored=$("${kubectl[@]}" get "$resource" -o name | wc -l)
   out=$(mktemp)
   base=$(mktemp)
   for _ in $(seq "$runs"); do
