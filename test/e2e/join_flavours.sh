@@ -32,13 +32,10 @@ ago() { date -u -d "-$1 seconds" +%Y-%m-%dT%H:%M:%SZ; }
 
 remove_crds() {
   kubectl delete -f "$here/crds" --ignore-not-found --wait >/dev/null
-  kubectl delete namespace openshift-machine-api --ignore-not-found --wait=false >/dev/null
 }
 install_crds() {
   kubectl apply -f "$here/crds" >/dev/null
   kubectl wait --for condition=Established -f "$here/crds" --timeout=60s >/dev/null
-  kubectl get namespace openshift-machine-api >/dev/null 2>&1 ||
-    kubectl create namespace openshift-machine-api >/dev/null
 }
 
 # machine_list FLAVOUR INDEX: NAME IP lines, distinct per flavour.
@@ -59,7 +56,7 @@ objects_openshift() {
   echo '{"apiVersion":"v1","kind":"List","items":['
   local sep="" name ip
   while read -r name ip; do
-    printf '%s{"apiVersion":"machine.openshift.io/v1beta1","kind":"Machine","metadata":{"name":"%s","namespace":"openshift-machine-api"},"spec":{"providerID":"test:///%s"},"status":{"addresses":[{"type":"InternalIP","address":"%s"},{"type":"InternalDNS","address":"%s"},{"type":"Hostname","address":"%s"}]}}\n' \
+    printf '%s{"apiVersion":"machine.openshift.io/v1beta1","kind":"Machine","metadata":{"name":"%s","namespace":"default"},"spec":{"providerID":"test:///%s"},"status":{"addresses":[{"type":"InternalIP","address":"%s"},{"type":"InternalDNS","address":"%s"},{"type":"Hostname","address":"%s"}]}}\n' \
       "$sep" "$name" "$name" "$ip" "$name" "$name"
     sep=,
   done <"$E2E_TMP/openshift.list"
@@ -107,7 +104,7 @@ static_configmap() {
 # check_joined FLAVOUR MODE: runs the joins and checks the outcome and the metrics.
 check_joined() {
   local f="$1" mode="$2" out="$E2E_TMP/$1.rows" names
-  if join_machines "$mode" "$E2E_TMP/$f.list" "$out" 5; then
+  if JOIN_LABEL="$f" join_machines "$mode" "$E2E_TMP/$f.list" "$out" 5; then
     pass "$f: $n machines joined"
   else
     fail "$f: not every machine joined"
@@ -146,12 +143,8 @@ check_joined() {
 # delete_objects FLAVOUR: deletes the flavour's CSRs and Nodes (leftovers of an earlier
 # run at the start, ours at the end).
 delete_objects() {
-  local names csrs=() x
-  names="$(awk '{print $1}' "$E2E_TMP/$1.list")"
-  for x in $names; do csrs+=("$x-client" "$x-serving" "$x-renewal"); done
-  kubectl delete csr "${csrs[@]}" --ignore-not-found >/dev/null
-  # shellcheck disable=SC2086
-  kubectl delete node $names --ignore-not-found >/dev/null
+  kubectl delete csr -l "nca-e2e-join=$1" >/dev/null
+  kubectl delete node -l "nca-e2e-join=$1" >/dev/null
 }
 
 # cleanup FLAVOUR: deletes what the flavour created and stops its approver.

@@ -24,6 +24,7 @@
 JOIN_API="https://127.0.0.1:${NCA_APISERVER_PORT:?cluster env not loaded}"
 JOIN_CA="$NCA_CLUSTER_DIR/pki/ca.crt"
 JOIN_TIMEOUT="${JOIN_TIMEOUT:-90}" # seconds per wait
+JOIN_LABEL="${JOIN_LABEL:-join}"   # CSRs and Nodes get label nca-e2e-join=$JOIN_LABEL
 : "${JOIN_BOOTSTRAP_KUBECONFIG:=$NCA_CLUSTER_DIR/identities/bootstrapper.kubeconfig}"
 
 # join_curl AUTH METHOD PATH [BODY [CONTENT-TYPE]]: AUTH is "token:T", "cert:CRT:KEY" or
@@ -57,8 +58,8 @@ join_token() { sed -n 's/^ *token: *//p' "$1" | head -1 | tr -d '"'; }
 # join_csr_json NAME SIGNER USAGES(json list) PEMFILE
 join_csr_json() {
   printf '{"apiVersion":"certificates.k8s.io/v1","kind":"CertificateSigningRequest",'
-  printf '"metadata":{"name":"%s"},"spec":{"signerName":"%s","usages":%s,"request":"%s"}}' \
-    "$1" "$2" "$3" "$(base64 -w0 "$4")"
+  printf '"metadata":{"name":"%s","labels":{"nca-e2e-join":"%s"}},' "$1" "$JOIN_LABEL"
+  printf '"spec":{"signerName":"%s","usages":%s,"request":"%s"}}' "$2" "$3" "$(base64 -w0 "$4")"
 }
 
 # join_wait_issued NAME CERTOUT: waits until CSR NAME is Approved, then until it has a
@@ -94,7 +95,7 @@ join_wait_issued() {
 join_register_node() {
   local auth="$1" name="$2" ip="$3" err
   if ! err="$(join_curl "$auth" POST /api/v1/nodes \
-    "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$name\"}}" 2>&1 >/dev/null)"; then
+    "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$name\",\"labels\":{\"nca-e2e-join\":\"$JOIN_LABEL\"}}}" 2>&1 >/dev/null)"; then
     [[ "$err" == *"HTTP 409"* ]] || {
       echo "$err" >&2
       return 1
