@@ -101,5 +101,8 @@ wait_for 30 evaluated || true
 kubectl get csr worker-0-steal | sed 's/^/   /'
 echo "   Event: $(csr_events | awk '$1 == "worker-0-steal"' | head -1)"
 
+one_pending() { [[ "$(metric_sum demo node_csr_approver_pending_csrs)" == 1 ]]; }
+wait_for 5 one_pending || true # the gauges are refreshed every second
+
 step "the approver's decisions (node_csr_approver_decisions_total from /metrics)"
 scrape_metrics demo | grep -E '^node_csr_approver_(decisions_total|pending_csrs|is_leader)' | sed 's/^/   /'
