@@ -152,8 +152,8 @@ TEST_CASE("live explain: the ConfigMap's inventory and config are used") {
 
   // A static inventory that does not list the Node's address: Node addresses stop counting.
   api.add_config_map({{"inventory.yaml",
-                       "machines:\n  - name: worker-0\n    addresses: "
-                       "[192.0.2.30]\n"}});
+                       "machines:\n  - name: worker-0\n    hostnames: [worker-0]\n"
+                       "    addresses: [192.0.2.30]\n"}});
   Run r = explain(api, live("good", "node-csr-approver/cfg"));
   CHECK(r.json()["outcome"] == "pending");
   CHECK(r.json()["reason"] == "SanIpNotInInventory");
