@@ -42,7 +42,7 @@ std::string item_name(const nlohmann::json& item, std::size_t index) {
 }
 
 Status load_nodes(const std::string& path, inventory::SnapshotBuilder& builder) {
-  Result<nlohmann::json> doc = read_document("--nodes", path);
+  Result<nlohmann::json> doc = read_object_stream("--nodes", path);
   if (!doc) return doc.status();
   Result<std::vector<nlohmann::json>> items = inventory::list_items(*doc);
   if (!items) return items.status().annotate("--nodes " + path);
@@ -65,7 +65,7 @@ Status load_nodes(const std::string& path, inventory::SnapshotBuilder& builder) 
 
 // A static inventory ({machines: [...]}, or empty), else Kubernetes objects or lists.
 Status load_inventory(const std::string& path, inventory::SnapshotBuilder& builder) {
-  Result<nlohmann::json> doc = read_document("--inventory", path);
+  Result<nlohmann::json> doc = read_object_stream("--inventory", path);
   if (!doc) return doc.status();
   builder.inventory_source_present();
   if (doc->is_null() || (doc->is_object() && !doc->contains("kind"))) {
@@ -110,6 +110,16 @@ Result<nlohmann::json> read_document(const std::string& flag, const std::string&
   Result<nlohmann::json> doc = config::yaml_to_json(*text);
   if (!doc) return doc.status().annotate(flag + " " + path);
   return doc;
+}
+
+Result<nlohmann::json> read_object_stream(const std::string& flag, const std::string& path) {
+  Result<std::string> text = read_input_file(path);
+  if (!text) return with_flag(flag, text.status());
+  Result<std::vector<nlohmann::json>> docs = config::yaml_documents_to_json(*text);
+  if (!docs) return docs.status().annotate(flag + " " + path);
+  if (docs->empty()) return nlohmann::json(nullptr);
+  if (docs->size() == 1) return std::move((*docs)[0]);
+  return nlohmann::json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(*docs)}};
 }
 
 Result<kube::CertificateSigningRequest> csr_from_document(const nlohmann::json& doc,

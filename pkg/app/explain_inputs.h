@@ -38,6 +38,10 @@ Result<std::string> read_input_file(const std::string& path);
 // read_input_file + YAML/JSON → JSON. Errors start with "FLAG PATH: ".
 Result<nlohmann::json> read_document(const std::string& flag, const std::string& path);
 
+// Like read_document, but a "---"-separated stream of several documents becomes one
+// {"apiVersion": "v1", "kind": "List", "items": [...]}; an empty file is null.
+Result<nlohmann::json> read_object_stream(const std::string& flag, const std::string& path);
+
 // A CertificateSigningRequest object, or a List holding exactly one.
 Result<kube::CertificateSigningRequest> csr_from_document(const nlohmann::json& doc,
                                                           const std::string& path);

@@ -2,7 +2,9 @@
 // of client-go's shared informer, for one consumer.
 //
 //  * Objects arrive as JSON and are decoded by the injected Decoder; an object that does
-//    not decode is skipped (counted in stats().decode_errors), never fatal.
+//    not decode is skipped (counted in stats().decode_errors), never fatal: a watch event
+//    leaves the cached version as it was, a relist leaves the object out of the store
+//    (delivered as a tombstone if it was cached).
 //  * The store is updated first, then handlers run: a handler reading the Lister sees
 //    the change it is told about.
 //  * Handlers run on the informer's (reflector's) thread, one at a time, in the order of
@@ -18,6 +20,7 @@
 //
 // Thread-safety: add_index/add_event_handlers before start(); everything else from any
 // thread. stop() (and the destructor) join the thread; no handler runs after it returns.
+// Never call stop() from a handler (it would join its own thread).
 #pragma once
 
 #include <algorithm>

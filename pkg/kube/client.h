@@ -90,8 +90,9 @@ class RestClient final : public ApiClient {
 
   // A streaming GET on its own connection (one per watch): `on_chunk` gets the body as it
   // arrives until the server ends it, `on_chunk` returns an error, or `stop` is requested.
-  // A connection idle for longer than `inactivity` ends with OK (a quiet watch); a stop
-  // ends with OK too. Non-2xx answers are returned as typed errors.
+  // Once the server has answered 2xx, a connection idle for longer than `inactivity` ends
+  // with OK (a quiet watch; re-watch); before that it is a Timeout. A stop ends with OK.
+  // Non-2xx answers are returned as typed errors.
   Status stream(const std::string& path_and_query, std::chrono::seconds inactivity,
                 const std::function<Status(std::string_view)>& on_chunk, std::stop_token stop);
 

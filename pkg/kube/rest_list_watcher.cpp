@@ -52,7 +52,9 @@ Status RestListWatcher::watch(const WatchOptions& options,
                               std::stop_token stop) {
   WatchDecoder decoder(on_event);
   // Idle for longer than the server's own timeout (plus slack) means the connection is dead.
-  auto inactivity = std::chrono::seconds(std::max(options.timeout_seconds, 1) + 30);
+  // Without timeoutSeconds the server picks up to 2 x --min-request-timeout (1 h by default).
+  int server_timeout = options.timeout_seconds > 0 ? options.timeout_seconds : 3600;
+  auto inactivity = std::chrono::seconds(server_timeout + 30);
   Status s = client_->stream(
       watch_path(options), inactivity,
       [&decoder](std::string_view chunk) { return decoder.feed(chunk); }, stop);

@@ -20,6 +20,7 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
   Impl& impl = *impl_;
   if (!impl.bucket.wait(stop)) return Status::ok();
   pplx::cancellation_token_source cancel;
+  bool streaming = false;  // the server answered 2xx and the body is being read
   std::stop_callback on_stop(stop, [&cancel] { cancel.cancel(); });
   try {
     http::client::http_client_config hc;
@@ -41,6 +42,7 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
       }
       return explain_unauthorized(impl, status_from_response(code, text, retry_after));
     }
+    streaming = true;
     auto body = resp.body().streambuf();
     std::vector<std::uint8_t> buf(64 * 1024);
     while (!stop.stop_requested()) {
@@ -62,7 +64,7 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
   } catch (const std::exception& e) {
     if (stop.stop_requested()) return Status::ok();
     if (const auto* he = dynamic_cast<const http::http_exception*>(&e);
-        he != nullptr && he->error_code() == std::errc::timed_out) {
+        streaming && he != nullptr && he->error_code() == std::errc::timed_out) {
       return Status::ok();  // a quiet watch past the inactivity timeout: re-watch
     }
     return transport_error(e, impl.config.server);

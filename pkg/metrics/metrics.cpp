@@ -113,6 +113,11 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   }
   impl_->reloads.Add({{"result", "success"}});
   impl_->reloads.Add({{"result", "failure"}});
+  // The watches every daemon runs (inventory APIs appear once they restart): a counter
+  // that exists at 0 lets increase() see its first restart.
+  for (const char* resource : {"certificatesigningrequests", "nodes"}) {
+    impl_->watch_restarts.Add({{"resource", resource}});
+  }
 }
 
 Metrics::~Metrics() = default;

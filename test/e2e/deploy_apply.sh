@@ -31,6 +31,7 @@ else
   KUBECTL="$NCA_K8S_BIN/kubectl"
   [[ -x "$KUBECTL" ]] || KUBECTL="$(command -v kubectl)"
   kubectl() { "$KUBECTL" "$@"; }
+  e2e_root="$root"
   E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/nca-e2e.XXXXXX")"
   trap 'rm -rf "$E2E_TMP"' EXIT
   passed=0 failed=0
@@ -251,37 +252,9 @@ fi
 # credentials: a token of the ServiceAccount (never admin). Only the two bind addresses
 # are moved to free loopback ports (the machine is shared); any other flag the binary
 # rejects is drift between deploy/ and the binary and fails here.
-deployment_argv() { # the approver's argv as deploy/ runs it, one per line
-  python3 - deploy/08-deployment.yaml "$ns" <<'PY'
-import re, sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-c = d["spec"]["template"]["spec"]["containers"][0]
-env = {"NCA_NAMESPACE": sys.argv[2]}
-for e in c.get("env", []):
-    if "value" in e:
-        env[e["name"]] = e["value"]
-for a in c.get("args", []):
-    print(re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), a))
-PY
-}
-deployment_env() { # NAME=VALUE per env entry (downward API: metadata.namespace only)
-  python3 - deploy/08-deployment.yaml "$ns" <<'PY'
-import sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-for e in d["spec"]["template"]["spec"]["containers"][0].get("env", []):
-    if "value" in e:
-        print(f'{e["name"]}={e["value"]}')
-    elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.namespace":
-        print(f'{e["name"]}={sys.argv[2]}')
-    else:
-        sys.exit(f"deploy_apply: env {e['name']} comes from a source this test does not emulate")
-PY
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
+# shellcheck source=deployment_lib.sh
+source "$here/deployment_lib.sh"
 mapfile -t argv < <(deployment_argv)
-mapfile -t envs < <(deployment_env)
-bin="${NCA_BIN:-$root/build/cmd/node-csr-approver/node-csr-approver}"
 if [[ "${argv[0]:-}" == run && "${argv[*]}" == *"--config-map=$ns/node-csr-approver-config"* ]]; then
   pass "the Deployment runs: node-csr-approver ${argv[*]}"
 else
@@ -292,56 +265,24 @@ if [[ -z "${NCA_CLUSTER_DIR:-}" ]]; then
   finish
   exit
 fi
-if [[ ! -x "$bin" ]] || ! "$bin" run --help >/dev/null 2>&1; then
-  fail "no approver binary with a run command at $bin (set NCA_BIN)"
+if ! approver_has_run; then
+  fail "no approver binary with a run command at $(approver_bin) (set NCA_BIN)"
   finish
   exit 1
 fi
-
-mport="$(free_port)"
-hport="$(free_port)"
-for i in "${!argv[@]}"; do
-  case "${argv[$i]}" in
-    --metrics-bind-address=*) argv[i]="--metrics-bind-address=127.0.0.1:$mport" ;;
-    --health-bind-address=*) argv[i]="--health-bind-address=127.0.0.1:$hport" ;;
-  esac
-done
-token="$(kubectl create token "$sa" -n "$ns" --duration=1h)"
-server="$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
-kubectl config view --minify --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d >"$E2E_TMP/ca.crt"
-if [[ ! -s "$E2E_TMP/ca.crt" ]]; then
-  cp "$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.certificate-authority}')" "$E2E_TMP/ca.crt"
-fi
-cat >"$E2E_TMP/sa.kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: c
-  cluster: {server: "$server", certificate-authority: "$E2E_TMP/ca.crt"}
-users:
-- name: sa
-  user: {token: "$token"}
-contexts:
-- name: c
-  context: {cluster: c, user: sa}
-current-context: c
-KC
-env "${envs[@]}" "$bin" "${argv[@]}" --kubeconfig="$E2E_TMP/sa.kubeconfig" >"$E2E_TMP/approver.log" 2>&1 &
-approver_pid=$!
-stop_approver() { kill -TERM "$approver_pid" 2>/dev/null || true; }
-trap 'stop_approver; rm -rf "$E2E_TMP"' EXIT
-ready() { curl -fsS "http://127.0.0.1:$hport/readyz"; }
-if wait_for 60 ready; then
+start_approver_as_deployment "$E2E_TMP/approver.log"
+trap 'stop_approver || true; rm -rf "$E2E_TMP"' EXIT
+if wait_for 60 approver_ready; then
   pass "the approver started as the Deployment starts it is ready (/readyz)"
 else
   fail "the approver is not ready within 60s: $(tail -20 "$E2E_TMP/approver.log")"
 fi
-holder() { [[ -n "$(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}' 2>/dev/null)" ]]; }
-if wait_for 30 holder; then
-  pass "it holds the Lease node-csr-approver ($(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}'))"
+if wait_for 30 lease_held; then
+  pass "it holds the Lease node-csr-approver ($(lease_holder))"
 else
   fail "no Lease holder within 30s"
 fi
+mport="$approver_metrics_port"
 
 # A serving CSR of a registered Node whose addresses match (Nodes-only inventory: no
 # machine API here, so the Node's addresses count), created as the node: approved and
@@ -390,12 +331,23 @@ else
   fail "metrics used by alerts/dashboard missing from the live scrape: $(cat "$E2E_TMP/names.out")"
 fi
 
+# Measured use against the Deployment's requests and limits (a small cluster: a floor,
+# not a sizing for thousands of nodes; test/bench measures those).
+hwm_kib="$(awk '/^VmHWM:/ {print $2}' "/proc/$approver_pid/status" 2>/dev/null || echo 0)"
+cpu_ticks="$(awk '{print $14 + $15}' "/proc/$approver_pid/stat" 2>/dev/null || echo 0)"
+limit_mib="$(python3 -c 'import yaml,sys; d=yaml.safe_load(open("deploy/08-deployment.yaml")); m=d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]; assert m.endswith("Mi"); print(m[:-2])')"
+echo "measured: approver peak RSS $((hwm_kib / 1024)) MiB, CPU $((cpu_ticks / $(getconf CLK_TCK))) s (limit ${limit_mib}Mi)"
+if ((hwm_kib > 0 && hwm_kib < limit_mib * 1024)); then
+  pass "peak RSS $((hwm_kib / 1024)) MiB is under the Deployment's ${limit_mib}Mi limit"
+else
+  fail "peak RSS ${hwm_kib} KiB vs the Deployment's ${limit_mib}Mi limit"
+fi
+
 # SIGTERM: clean exit and the Lease released.
-kill -TERM "$approver_pid"
 rc=0
-wait "$approver_pid" || rc=$?
+stop_approver || rc=$?
 if ((rc == 0)); then pass "SIGTERM: the approver exits 0"; else fail "SIGTERM: exit code $rc: $(tail -5 "$E2E_TMP/approver.log")"; fi
-if ! holder; then pass "SIGTERM released the Lease"; else fail "the Lease still names $(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}') after SIGTERM"; fi
+if ! lease_held; then pass "SIGTERM released the Lease"; else fail "the Lease still names $(kubectl get lease node-csr-approver -n "$ns" -o jsonpath='{.spec.holderIdentity}') after SIGTERM"; fi
 kubectl delete csr deploy-e2e-serving deploy-e2e-foreign --ignore-not-found >/dev/null
 kubectl delete node "$node" --ignore-not-found >/dev/null
 

@@ -3,27 +3,46 @@
 # deploy/, the role is replaced by a copy without that rule, PROBE runs and must FAIL
 # (the rule was needed), then the role is restored.
 #
-#   NCA_CLUSTER_DIR=DIR test/e2e/rbac_minimal.sh [--probe 'COMMAND']
+#   NCA_CLUSTER_DIR=DIR test/e2e/rbac_minimal.sh [--probe 'COMMAND'] [--with-inventory-crds]
 #
 # The PROBE gets RBAC_ROLE_KIND, RBAC_ROLE_NAME, RBAC_ROLE_NAMESPACE and RBAC_RULE (the
 # removed rule as JSON) in its environment.
 # - Default probe: a SubjectAccessReview for each right the removed rule granted; it
 #   fails when at least one is now refused. This proves no rule is redundant (another
 #   rule, or a rule added later, granting the same thing), not yet that the daemon uses it.
-# - TODO(lead): with the daemon, pass --probe 'test/e2e/<join step>' that starts the
-#   approver with the ServiceAccount token (as deploy_apply.sh's TODO describes) and
-#   succeeds only if a full join (bootstrap + serving CSR approved, Events written, Lease
-#   held, config read) works; each reduced role must then make it fail.
+# - With --probe test/e2e/approver_probe.sh --with-inventory-crds (a ctest entry of its
+#   own): the approver itself, started as the Deployment starts it, must fail at some job
+#   (cache sync without 403s, Lease create/update, approval, Events in both namespaces,
+#   config reload) without each rule. The inventory CRDs are installed for the run, so
+#   that their rules are exercised, and removed afterwards (a served inventory API
+#   makes Node addresses untrusted for the other e2e tests).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 cd "$e2e_root"
 probe=""
-if [[ "${1:-}" == --probe ]]; then probe="${2:?--probe needs a command}"; fi
+crds=0
+while (($#)); do
+  case "$1" in
+    --probe) probe="${2:?--probe needs a command}"; shift 2 ;;
+    --with-inventory-crds) crds=1; shift ;;
+    *) echo "rbac_minimal: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+crd_file="$e2e_root/test/e2e/crds/inventory-minimal.yaml"
 ns=node-csr-approver
 
+restore() {
+  kubectl apply -f deploy/ >/dev/null 2>&1 || true
+  if ((crds)); then kubectl delete -f "$crd_file" --ignore-not-found >/dev/null 2>&1 || true; fi
+}
+trap 'restore; rm -rf "$E2E_TMP"' EXIT
 kubectl apply -f deploy/ >/dev/null
+if ((crds)); then
+  kubectl apply -f "$crd_file" >/dev/null
+  kubectl wait --for=condition=Established -f "$crd_file" --timeout=60s >/dev/null
+fi
 
 # One JSON line per (role, rule index): kind, name, namespace, index, rule, and the
 # reduced role object.
@@ -87,8 +106,6 @@ while read -r case; do
 done <"$E2E_TMP/cases.jsonl"
 pass "baseline: the probe passes with the roles of deploy/"
 
-restore() { kubectl apply -f deploy/ >/dev/null 2>&1 || true; }
-trap 'restore; rm -rf "$E2E_TMP"' EXIT
 
 n=0
 while read -r case; do
@@ -111,9 +128,8 @@ while read -r case; do
   if ((still)); then
     fail "$kind $name${namespace:+ ($namespace)}: the probe still passes without rule $rule: it is not needed"
   else
-    pass "$kind $name${namespace:+ ($namespace)}: without rule $rule the probe fails"
+    pass "$kind $name${namespace:+ ($namespace)}: without rule $rule the probe fails${probe:+: $(grep -m1 -o 'approver_probe: [^(]*' "$E2E_TMP/probe.out" || head -c 120 "$E2E_TMP/probe.out")}"
   fi
 done <"$E2E_TMP/cases.jsonl"
 ((n > 0)) || fail "no Role or ClusterRole rules found in deploy/"
-[[ -n "$probe" ]] || echo "TODO(lead): rerun with --probe running the approver's join, to prove the daemon needs each rule"
 finish

@@ -55,8 +55,19 @@ void check_ip_text(std::string_view text) {
   if (!ip) return;
   auto again = nca::x509::parse_ip(ip->text);
   require(again && again->bytes == ip->bytes && again->text == ip->text);
-  (void)nca::x509::is_loopback(*ip);
-  (void)nca::x509::cidr_contains(text.substr(0, text.size() / 2), *ip);
+  // Classifiers agree with the canonical bytes whatever the spelling.
+  const bool loopback = nca::x509::is_loopback(*ip);
+  require(loopback == (ip->bytes.size() == 4 ? ip->bytes[0] == 127 : ip->text == "::1"));
+  (void)nca::x509::is_unspecified(*ip);
+  (void)nca::x509::is_link_local(*ip);
+  (void)nca::x509::is_multicast(*ip);
+  // An address is inside its own host prefix and inside /0 of its family.
+  const std::string host = ip->bytes.size() == 4 ? "/32" : "/128";
+  require(nca::x509::cidr_contains(ip->text + host, *ip) == true);
+  require(nca::x509::cidr_contains(ip->bytes.size() == 4 ? "0.0.0.0/0" : "::/0", *ip) == true);
+  const int bits = static_cast<int>(text.size() * 7 % (ip->bytes.size() * 8 + 1));
+  require(nca::x509::cidr_contains(ip->text + "/" + std::to_string(bits), *ip) == true);
+  (void)nca::x509::cidr_contains(text, *ip);
 }
 
 }  // namespace

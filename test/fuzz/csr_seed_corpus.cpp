@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
       {"bad-sig", CsrBuilder::kubelet_serving("w").corrupt_signature()},
       {"bad-ip-len", CsrBuilder().ip_bytes({1, 2, 3})},
       {"dup-san", CsrBuilder().dns("a").raw_extension("2.5.29.17", {0x30, 0x03, 0x82, 0x01, 'b'})},
+      {"dir-x400-edi", CsrBuilder().raw_extension(
+                           "2.5.29.17", {0x30, 0x19, 0xa4, 0x0e, 0x30, 0x0c, 0x31, 0x0a, 0x30,
+                                         0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 'x',
+                                         0xa3, 0x00, 0xa5, 0x05, 0xa1, 0x03, 0x0c, 0x01, 'y'})},
       {"challenge", CsrBuilder().common_name("a").challenge_password("pw")},
   };
   for (const auto& [name, builder] : csrs) {

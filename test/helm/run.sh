@@ -121,6 +121,38 @@ assert a["spec"] == b["spec"]
 PY
 if manifests/generate.sh --check; then ok "chart files/ are identical to manifests/ sources"; else bad "chart files/ drifted from manifests/"; fi
 
+# --- every policy key documented in docs/policy.md is in the schema and the ConfigMap ---
+if python3 - docs/policy.md "$chart/values.schema.json" deploy/07-configmap.yaml <<'PY'; then ok "policy keys: docs/policy.md == values.schema.json == deploy/ ConfigMap's commented reference"; else bad "policy keys differ between docs/policy.md, the chart schema and deploy/07-configmap.yaml"; fi
+import json, re, sys, yaml
+section = open(sys.argv[1]).read().split("\n## Configuration", 1)[1].split("\n## ", 1)[0]
+doc = set(re.findall(r"^\| `([a-zA-Z.]+)` \|", section, re.M))
+def flat(props, prefix=""):
+    out = set()
+    for k, v in props.items():
+        if v.get("type") == "object" and "properties" in v:
+            out |= flat(v["properties"], prefix + k + ".")
+        else:
+            out.add(prefix + k)
+    return out
+schema = flat(json.load(open(sys.argv[2]))["properties"]["config"]["properties"])
+cm = yaml.safe_load(open(sys.argv[3]))["data"]["config.yaml"]
+# The reference block: the commented lines after the first "#" line on its own.
+ref_lines = cm.split("\n#\n", 1)[1].splitlines()
+ref = yaml.safe_load("\n".join(l[2:] if l.startswith("# ") else "" for l in ref_lines))
+def keys(d, prefix=""):
+    out = set()
+    for k, v in d.items():
+        out |= keys(v, prefix + k + ".") if isinstance(v, dict) and v else {prefix + k}
+    return out
+cmkeys = keys(ref)
+ok = True
+for name, got in (("values.schema.json", schema), ("deploy/07-configmap.yaml", cmkeys)):
+    if got != doc:
+        ok = False
+        print(f"{name}: missing {sorted(doc - got)}, extra {sorted(got - doc)}", file=sys.stderr)
+sys.exit(0 if ok and len(doc) > 15 else 1)
+PY
+
 # --- schema rejects wrong values -------------------------------------------------------
 reject() { # reject DESCRIPTION HELM-ARGS...: the render must fail with a schema error
   local what="$1"

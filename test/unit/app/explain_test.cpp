@@ -106,6 +106,21 @@ TEST_CASE("explain: bootstrap needs the machine in the inventory") {
   CHECK(none["outcome"] == "pending");
 }
 
+TEST_CASE("explain: Machine objects as the inventory, skipped ones noted on stderr") {
+  auto o = with_cluster("csr_serving_worker0.yaml");
+  o.inventory_file = fixture("inventory_machines.yaml");
+  auto r = explain(o);
+  auto d = parse(r);
+  INFO(d.dump(2));
+  CHECK(d["outcome"] == "approve");
+  CHECK_THAT(r.err, Catch::StartsWith("note: --inventory "));
+  CHECK_THAT(r.err, Catch::Contains("BareMetalHost openshift-machine-api/rack1-spare07 skipped"));
+
+  // The attacker's IP is in no Machine either.
+  o.csr_file = fixture("csr_attack_other_ip.json");
+  CHECK(parse(explain(o))["reason"] == "SanIpNotInInventory");
+}
+
 TEST_CASE("explain: text output is a readable trace") {
   auto r = explain(with_cluster("csr_attack_other_ip.json"), OutputFormat::kText);
   REQUIRE(r.code == 0);

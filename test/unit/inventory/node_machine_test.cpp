@@ -4,6 +4,7 @@
 
 #include "fixture.h"
 #include "inventory/object_decoder.h"
+#include "kube/decode.h"
 
 using nca::inventory::decode_node_object;
 using nca::inventory::list_items;
@@ -70,4 +71,22 @@ TEST_CASE("typed kube::Node becomes the same Machine") {
   CHECK(address_texts(*d.machine) == Strings{"192.0.2.12", "2001:db8::12"});
 
   CHECK_FALSE(node_machine(nca::kube::Node{}).machine);
+}
+
+TEST_CASE("the typed path (kube::decode_node + node_machine) agrees with the raw decoder") {
+  auto items = list_items(load_fixture("nodes_dual_stack.json"));
+  REQUIRE(items);
+  for (const auto& item : *items) {
+    auto typed = nca::kube::decode_node(item);
+    REQUIRE(typed);
+    auto a = node_machine(*typed);
+    auto b = decode_node_object(item);
+    REQUIRE(a.machine);
+    REQUIRE(b.machine);
+    CHECK(a.machine->node_name == b.machine->node_name);
+    CHECK(a.machine->hostnames == b.machine->hostnames);
+    CHECK(address_texts(*a.machine) == address_texts(*b.machine));
+    CHECK(a.machine->created == b.machine->created);
+    CHECK(a.warnings.size() == b.warnings.size());
+  }
 }

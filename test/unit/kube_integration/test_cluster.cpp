@@ -107,7 +107,10 @@ ScopedNamespace::ScopedNamespace(std::shared_ptr<RestClient> c)
   REQUIRE(r);
 }
 
+// The test control plane runs no namespace controller, so the content is deleted here
+// (deletecollection) rather than left behind in a namespace stuck in Terminating.
 ScopedNamespace::~ScopedNamespace() {
+  (void)client->request("DELETE", "/api/v1/namespaces/" + name + "/configmaps");
   (void)client->request("DELETE", "/api/v1/namespaces/" + name);
 }
 

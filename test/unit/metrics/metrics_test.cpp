@@ -37,6 +37,7 @@ TEST_CASE("metrics render with the documented names, labels and values") {
   CHECK(has_line(text, R"(node_csr_approver_config_reloads_total{result="success"} 0)"));
   CHECK(has_line(
       text, R"(node_csr_approver_watch_restarts_total{resource="certificatesigningrequests"} 1)"));
+  CHECK(has_line(text, R"(node_csr_approver_watch_restarts_total{resource="nodes"} 0)"));
   CHECK(has_line(text, "node_csr_approver_approval_latency_seconds_count 1"));
   CHECK(has_line(text, R"(node_csr_approver_approval_latency_seconds_bucket{le="0.25"} 1)"));
   CHECK(has_line(text, R"(node_csr_approver_approval_latency_seconds_bucket{le="0.1"} 0)"));

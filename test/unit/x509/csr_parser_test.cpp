@@ -109,6 +109,17 @@ TEST_CASE("SANs by type, in order, including otherName and registeredID") {
         std::vector<std::string>{"otherName:1.3.6.1.4.1.311.20.2.3", "registeredID:1.2.3.4"});
 }
 
+TEST_CASE("directoryName, x400Address and ediPartyName SANs are described in others") {
+  // GeneralNames { [4] Name { CN=x } , [3] {} , [5] { partyName [1] UTF8 "y" } }, in DER.
+  const std::vector<std::uint8_t> san = {0x30, 0x19, 0xa4, 0x0e, 0x30, 0x0c, 0x31, 0x0a, 0x30,
+                                         0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 'x',
+                                         0xa3, 0x00, 0xa5, 0x05, 0xa1, 0x03, 0x0c, 0x01, 'y'};
+  auto csr = parse_ok(CsrBuilder().common_name("a").raw_extension("2.5.29.17", san).pem());
+  CHECK(csr.sans.others == std::vector<std::string>{"dirName:CN=x", "x400Address", "ediPartyName"});
+  CHECK(csr.sans.dns.empty());
+  CHECK(csr.signature_valid);
+}
+
 TEST_CASE("a wildcard DNS SAN is reported verbatim (the policy judges it)") {
   auto csr = parse_ok(CsrBuilder::kubelet_serving("w").dns("*.apps.example.com").pem());
   CHECK(csr.sans.dns == std::vector<std::string>{"w", "*.apps.example.com"});

@@ -1,5 +1,8 @@
 // parse_csr_pem on hostile or malformed input: each is an Invalid status whose message
 // names the problem, never a crash and never a partial result.
+#include <openssl/err.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -208,4 +211,16 @@ TEST_CASE("extensions: a requested-extensions list that is not DER") {
   auto r = parse_csr_pem(der_to_pem(der, "CERTIFICATE REQUEST"));
   CHECK_FALSE(r.is_ok());
   CHECK(r.status().code() == Code::kInvalid);
+}
+
+TEST_CASE("failures leave this thread's OpenSSL error queue empty") {
+  ERR_clear_error();
+  auto der = CsrBuilder().common_name("x").der();
+  der.resize(der.size() - 7);
+  REQUIRE_FALSE(parse_csr_pem(der_to_pem(der, "CERTIFICATE REQUEST")).is_ok());
+  CHECK(ERR_peek_error() == 0);
+  REQUIRE_FALSE(parse_csr_pem(CsrBuilder().raw_extension("2.5.29.17", {0x04, 0x00}).pem()).is_ok());
+  CHECK(ERR_peek_error() == 0);
+  REQUIRE(parse_csr_pem(CsrBuilder().common_name("x").corrupt_signature().pem()).is_ok());
+  CHECK(ERR_peek_error() == 0);
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Probe for rbac_minimal.sh: exits 0 only if the approver, started exactly as deploy/'s
+# Deployment starts it (ServiceAccount token), can do every job that needs RBAC:
+#   - sync its caches (CSRs, Nodes, inventory APIs that are served, its ConfigMap) and
+#     become ready, with no 403 from the apiserver (node_csr_approver_api_requests_total);
+#   - create (the Lease is deleted first), hold and update its Lease;
+#   - approve a client renewal CSR of an existing Node through /approval (signers/approve)
+#     and record an Event about it in "default";
+#   - reject a bad config pushed into its ConfigMap with an Event in its own namespace.
+# Needs NCA_CLUSTER_DIR and NCA_BIN. Leaves no approver running.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+# shellcheck source=deployment_lib.sh
+source "$here/deployment_lib.sh"
+ns="$deploy_ns"
+node=rbac-probe-node
+csr="rbac-probe-renewal-$$"
+problem() { echo "approver_probe: $*" >&2; exit 1; }
+
+approver_has_run || problem "no approver binary with a run command (NCA_BIN)"
+kubectl delete lease node-csr-approver -n "$ns" --ignore-not-found >/dev/null
+kubectl get node "$node" >/dev/null 2>&1 ||
+  kubectl create -f - >/dev/null <<<"{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$node\"}}"
+
+start_approver_as_deployment "$E2E_TMP/approver.log"
+cleanup() {
+  stop_approver >/dev/null 2>&1 || true
+  kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
+  kubectl delete csr "$csr" --ignore-not-found >/dev/null 2>&1 || true
+  kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
+  rm -rf "$E2E_TMP"
+}
+trap cleanup EXIT
+why() { echo "$* (log: $(tail -5 "$E2E_TMP/approver.log" | tr '\n' ' '))"; }
+
+wait_for 20 approver_ready || problem "$(why "not ready within 30s")"
+wait_for 20 lease_held || problem "$(why "no Lease holder within 20s")"
+
+node_kc="$(identity node "$node")"
+make_csr_pem "$E2E_TMP/r.key" "/O=system:nodes/CN=system:node:$node" >"$E2E_TMP/r.csr"
+csr_manifest "$csr" kubernetes.io/kube-apiserver-client-kubelet "digital signature, client auth" \
+  "$E2E_TMP/r.csr" | kubectl --kubeconfig "$node_kc" create -f - >/dev/null
+approved() { [[ "$(kubectl get csr "$csr" -o jsonpath='{.status.conditions[?(@.type=="Approved")].status}')" == True ]]; }
+wait_for 30 approved || problem "$(why "renewal CSR not approved within 30s")"
+csr_event() { [[ -n "$(kubectl get events -n default --field-selector "involvedObject.name=$csr" -o name)" ]]; }
+wait_for 15 csr_event || problem "$(why "no Event about the CSR in default")"
+
+cm_events() { # how many times an Event about the ConfigMap was recorded (counts aggregate)
+  kubectl get events -n "$ns" --field-selector involvedObject.name=node-csr-approver-config -o json |
+    jq '[.items[] | (.count // 1)] | add // 0'
+}
+before="$(cm_events)"
+kubectl patch configmap node-csr-approver-config -n "$ns" --type=merge \
+  -p '{"data":{"config.yaml":"rbacProbeUnknownKey: 1\n"}}' >/dev/null
+cm_event() { (($(cm_events) > before)); }
+wait_for 20 cm_event || problem "$(why "no Event about the rejected config in $ns")"
+
+forbidden="$(curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" |
+  awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}')"
+((forbidden == 0)) || problem "$(why "$forbidden requests answered 403")"
+stop_approver || problem "$(why "the approver did not exit cleanly")"
+echo "approver_probe: ok"
