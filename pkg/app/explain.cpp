@@ -2,13 +2,17 @@
 
 #include "app/decision_output.h"
 #include "app/explain_inputs.h"
+#include "app/explain_live.h"
 #include "policy/evaluate.h"
 #include "x509/csr_parser.h"
 
 namespace nca::app {
 
-int run_explain(const ExplainOptions& options, WallTime now, std::ostream& out, std::ostream& err) {
-  Result<ExplainInputs> inputs = load_explain_inputs(options);
+namespace {
+
+// Evaluates what either mode loaded and prints the decision.
+int evaluate_and_print(const ExplainOptions& options, Result<ExplainInputs> inputs, WallTime now,
+                       std::ostream& out, std::ostream& err) {
   if (!inputs) {
     err << "node-csr-approver explain: " << inputs.status().message() << "\n";
     return kExitUsage;
@@ -23,8 +27,9 @@ int run_explain(const ExplainOptions& options, WallTime now, std::ostream& out, 
       .parsed = parsed,
       .inventory = inputs->snapshot,
       .now = options.now.value_or(now),
-      // This CSR is the only one explain knows; count it when it is pending.
-      .pending_bootstrap_csrs = inputs->csr.is_pending() ? 1 : 0,
+      // Offline, this CSR is the only one explain knows; count it when it is pending.
+      .pending_bootstrap_csrs =
+          inputs->pending_bootstrap_csrs.value_or(inputs->csr.is_pending() ? 1 : 0),
       .resolver = nullptr,
   };
   const policy::Decision decision = policy::evaluate(input, inputs->config);
@@ -34,6 +39,25 @@ int run_explain(const ExplainOptions& options, WallTime now, std::ostream& out, 
     write_decision_text(decision, out);
   }
   return 0;
+}
+
+}  // namespace
+
+int run_explain(const ExplainOptions& options, WallTime now, std::ostream& out, std::ostream& err) {
+  if (options.live()) {
+    Result<std::shared_ptr<kube::ApiClient>> client = live_client(options);
+    if (!client) {
+      err << "node-csr-approver explain: " << client.status().message() << "\n";
+      return kExitUsage;
+    }
+    return run_live_explain(options, **client, now, out, err);
+  }
+  return evaluate_and_print(options, load_explain_inputs(options), now, out, err);
+}
+
+int run_live_explain(const ExplainOptions& options, kube::ApiClient& client, WallTime now,
+                     std::ostream& out, std::ostream& err) {
+  return evaluate_and_print(options, load_live_inputs(options, client), now, out, err);
 }
 
 int explain_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -1,12 +1,14 @@
-// `node-csr-approver explain`: evaluates one CertificateSigningRequest offline, against
-// the Nodes, inventory and policy config given as files, and prints the decision with
-// every check (text or JSON). The same policy::evaluate the controller runs; nothing is
-// read from or written to a cluster, and DNS is never resolved (with serving.resolveDNS
-// on, the trace says no resolver is available). Thread-safe (no shared state).
+// `node-csr-approver explain`: evaluates one CertificateSigningRequest and prints the
+// decision with every check (text or JSON). Offline (--csr) against the Nodes, inventory
+// and policy config given as files; live (--name) against what the controller sees in
+// the cluster (app/explain_live.h). The same policy::evaluate the controller runs; nothing
+// is written to a cluster, and DNS is never resolved (with serving.resolveDNS on, the
+// trace says no resolver is available). Thread-safe (no shared state).
 //
 // Exit status: 0 whatever the outcome (approve, deny, pending, ignore); 2 when the
-// arguments or an input file cannot be used, with one line on `err` naming the file and
-// the problem. Notes about skipped objects go to `err` and do not change the status.
+// arguments, an input file or the cluster cannot be used (CSR not found, server
+// unreachable, bad kubeconfig), with one line on `err` naming the input and the problem.
+// Notes about skipped objects go to `err` and do not change the status.
 #pragma once
 
 #include <ostream>
@@ -15,6 +17,7 @@
 
 #include "app/explain_options.h"
 #include "base/clock.h"
+#include "kube/client.h"
 
 namespace nca::app {
 
@@ -22,6 +25,10 @@ inline constexpr int kExitUsage = 2;
 
 // Runs with parsed options; `now` is used when options.now is not set.
 int run_explain(const ExplainOptions& options, WallTime now, std::ostream& out, std::ostream& err);
+
+// Live mode through `client` (options.live() must hold); for tests with a fake client.
+int run_live_explain(const ExplainOptions& options, kube::ApiClient& client, WallTime now,
+                     std::ostream& out, std::ostream& err);
 
 // Parses `args` (the words after "explain") and runs; --now defaults to the system clock.
 int explain_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -6,7 +6,9 @@
 // unparsable Node address) become notes. Pure apart from reading the files; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct ExplainInputs {
   inventory::Snapshot snapshot;
   policy::PolicyConfig config;     // defaults when no --config
   std::vector<std::string> notes;  // non-fatal findings, for stderr
+  // Pending client bootstrap CSRs for the flood guard (live mode counts the cluster's,
+  // as the controller does); unset offline, where the CSR itself is the only one known.
+  std::optional<std::int64_t> pending_bootstrap_csrs;
 };
 
 // The whole file (at most kMaxInputFileBytes). Errors name the path.

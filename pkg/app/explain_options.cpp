@@ -8,17 +8,40 @@ std::string_view explain_usage() {
   return "usage: node-csr-approver explain --csr FILE [--inventory FILE] [--nodes FILE]\n"
          "                                 [--config FILE] [--now RFC3339] "
          "[--output text|json]\n"
+         "       node-csr-approver explain --name CSR [--kubeconfig FILE] [--context NAME]\n"
+         "                                 [--config FILE | --config-map NS/NAME] "
+         "[--inventory FILE]\n"
+         "                                 [--now RFC3339] [--output text|json]\n"
          "\n"
-         "Evaluates one CertificateSigningRequest offline and prints every check.\n"
+         "Evaluates one CertificateSigningRequest and prints every check: offline from\n"
+         "files (--csr), or live (--name) from the cluster with its Nodes, machine APIs\n"
+         "and pending CSRs, as the controller sees them. Nothing is written.\n"
          "  --csr FILE        the CSR object, YAML or JSON (kubectl get csr NAME -o yaml)\n"
-         "  --inventory FILE  static inventory (machines: [...]), or Machine/BareMetalHost\n"
-         "                    objects or lists as kubectl prints them\n"
-         "  --nodes FILE      existing Nodes: a NodeList, a List of Nodes, or one Node\n"
+         "  --name CSR        the CSR's name in the cluster (live mode)\n"
+         "  --kubeconfig FILE live: kubeconfig (default: in-cluster configuration)\n"
+         "  --context NAME    live: kubeconfig context (default: current-context)\n"
+         "  --config-map NS/NAME  live: ConfigMap with config.yaml (policy, replaces\n"
+         "                    --config) and inventory.yaml (static inventory, replaces\n"
+         "                    --inventory), as the controller reads it\n"
+         "  --inventory FILE  static inventory (machines: [...]); offline also Machine/\n"
+         "                    BareMetalHost objects or lists as kubectl prints them\n"
+         "  --nodes FILE      offline: existing Nodes (a NodeList, a List or one Node)\n"
          "  --config FILE     policy config YAML (default: the built-in safe defaults)\n"
          "  --now RFC3339     evaluation time (default: now)\n"
          "  --output FORMAT   text (default) or json\n"
-         "Exit status: 0 whatever the decision; 2 when an input cannot be used.\n";
+         "Exit status: 0 whatever the decision; 2 when an input cannot be used (a file,\n"
+         "the cluster, or a CSR that does not exist).\n";
 }
+
+namespace {
+
+bool is_namespace_slash_name(const std::string& s) {
+  const auto slash = s.find('/');
+  return slash != std::string::npos && slash != 0 && slash + 1 != s.size() &&
+         s.find('/', slash + 1) == std::string::npos;
+}
+
+}  // namespace
 
 Result<ExplainOptions> parse_explain_args(const std::vector<std::string>& args) {
   ExplainOptions opts;
@@ -43,6 +66,14 @@ Result<ExplainOptions> parse_explain_args(const std::vector<std::string>& args) 
       target = &opts.nodes_file;
     } else if (flag == "--config") {
       target = &opts.config_file;
+    } else if (flag == "--name") {
+      target = &opts.name;
+    } else if (flag == "--kubeconfig") {
+      target = &opts.kubeconfig;
+    } else if (flag == "--context") {
+      target = &opts.context;
+    } else if (flag == "--config-map") {
+      target = &opts.config_map;
     } else if (flag != "--now" && flag != "--output") {
       return invalid("unknown argument \"" + args[i] + "\"");
     }
@@ -68,7 +99,28 @@ Result<ExplainOptions> parse_explain_args(const std::vector<std::string>& args) 
       return invalid("--output: \"" + *value + "\" is not text or json");
     }
   }
-  if (!opts.help && opts.csr_file.empty()) return invalid("--csr FILE is required");
+  if (opts.help) return opts;
+  if (!opts.csr_file.empty() && !opts.name.empty()) {
+    return invalid("--csr (a file, offline) and --name (a CSR in the cluster) exclude each other");
+  }
+  if (opts.csr_file.empty() && opts.name.empty()) {
+    return invalid("--csr FILE or --name CSR is required");
+  }
+  if (opts.live()) {
+    if (!opts.nodes_file.empty()) {
+      return invalid("--nodes is for offline mode; with --name the cluster's Nodes are used");
+    }
+    if (!opts.config_map.empty() && !is_namespace_slash_name(opts.config_map)) {
+      return invalid("--config-map must be NAMESPACE/NAME, got \"" + opts.config_map + "\"");
+    }
+  } else {
+    for (const auto& [flag, value] :
+         {std::pair<const char*, const std::string*>{"--kubeconfig", &opts.kubeconfig},
+          {"--context", &opts.context},
+          {"--config-map", &opts.config_map}}) {
+      if (!value->empty()) return invalid(std::string(flag) + " needs --name (live mode)");
+    }
+  }
   return opts;
 }
 

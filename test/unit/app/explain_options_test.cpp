@@ -29,14 +29,45 @@ TEST_CASE("explain flags, both spellings") {
   CHECK(parse_explain_args({"--help"})->help);
 }
 
+TEST_CASE("live explain flags") {
+  auto o = parse_explain_args({"--name", "csr-abc", "--kubeconfig=/k", "--context", "ctx",
+                               "--config-map", "node-csr-approver/cfg", "--inventory", "i.yaml",
+                               "--config=p.yaml", "--output", "json"});
+  REQUIRE(o);
+  CHECK(o->live());
+  CHECK(o->name == "csr-abc");
+  CHECK(o->kubeconfig == "/k");
+  CHECK(o->context == "ctx");
+  CHECK(o->config_map == "node-csr-approver/cfg");
+  CHECK(o->inventory_file == "i.yaml");
+  CHECK(o->config_file == "p.yaml");
+  CHECK(o->csr_file.empty());
+  CHECK(o->output == OutputFormat::kJson);
+
+  auto in_cluster = parse_explain_args({"--name=x"});
+  REQUIRE(in_cluster);
+  CHECK(in_cluster->live());
+  CHECK(in_cluster->kubeconfig.empty());
+  CHECK_FALSE(parse_explain_args({"--csr", "c.yaml"})->live());
+}
+
 TEST_CASE("bad explain flags say what is wrong") {
   struct Case {
     Args args;
     const char* message;
   };
   for (const auto& c : std::vector<Case>{
-           {{}, "--csr FILE is required"},
-           {{"--inventory", "i.yaml"}, "--csr FILE is required"},
+           {{}, "--csr FILE or --name CSR is required"},
+           {{"--inventory", "i.yaml"}, "--csr FILE or --name CSR is required"},
+           {{"--csr", "a", "--name", "x"}, "--csr (a file, offline) and --name"},
+           {{"--name", "x", "--nodes", "n.yaml"}, "--nodes is for offline mode"},
+           {{"--name", "x", "--config-map", "cm"}, "--config-map must be NAMESPACE/NAME"},
+           {{"--name", "x", "--config-map=a/b/c"}, "--config-map must be NAMESPACE/NAME"},
+           {{"--name", "x", "--config-map=/b"}, "--config-map must be NAMESPACE/NAME"},
+           {{"--csr", "a", "--kubeconfig", "k"}, "--kubeconfig needs --name (live mode)"},
+           {{"--csr", "a", "--context=c"}, "--context needs --name (live mode)"},
+           {{"--csr", "a", "--config-map=a/b"}, "--config-map needs --name (live mode)"},
+           {{"--name"}, "--name needs a value"},
            {{"--csr"}, "--csr needs a value"},
            {{"--csr="}, "--csr needs a non-empty value"},
            {{"--csr", "a", "--csr", "b"}, "--csr given more than once"},

@@ -1,0 +1,237 @@
+// Live explain through a fake API client: what it reads from the cluster, how the
+// ConfigMap and machine APIs change the inventory, and the errors for unusable clusters.
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "app/explain.h"
+#include "base/time_format.h"
+#include "support/csr_builder.h"
+#include "support/csr_object.h"
+
+using nca::Status;
+using nca::app::ExplainOptions;
+using nca::app::OutputFormat;
+namespace kube = nca::kube;
+
+namespace {
+
+// Serves objects and lists from maps; any write fails the test (explain only reads).
+class FakeApi final : public kube::ApiClient {
+ public:
+  std::map<std::string, nlohmann::json> objects;             // object path → object
+  std::map<std::string, std::vector<nlohmann::json>> lists;  // collection path → items
+  std::map<std::string, Status> errors;                      // path → error
+  std::set<std::string> served;                              // "group/version/resource"
+  int writes = 0;
+
+  nca::Result<nlohmann::json> get(const kube::Resource& r, const std::string& ns,
+                                  const std::string& name) override {
+    const std::string path = r.object_path(ns, name);
+    if (auto e = errors.find(path); e != errors.end()) return e->second;
+    auto it = objects.find(path);
+    if (it == objects.end()) return nca::not_found(path + " not found");
+    return it->second;
+  }
+  nca::Result<kube::ListPage> list(const kube::Resource& r, const std::string& ns,
+                                   const kube::ListOptions&) override {
+    const std::string path = r.collection_path(ns);
+    if (auto e = errors.find(path); e != errors.end()) return e->second;
+    return kube::ListPage{lists[path], "1", ""};
+  }
+  nca::Result<nlohmann::json> create(const kube::Resource&, const std::string&,
+                                     const nlohmann::json&) override {
+    return write();
+  }
+  nca::Result<nlohmann::json> update(const kube::Resource&, const std::string&, const std::string&,
+                                     const nlohmann::json&, const std::string&) override {
+    return write();
+  }
+  nca::Result<nlohmann::json> patch(const kube::Resource&, const std::string&, const std::string&,
+                                    kube::PatchType, const nlohmann::json&,
+                                    const std::string&) override {
+    return write();
+  }
+  Status remove(const kube::Resource&, const std::string&, const std::string&) override {
+    return write().status();
+  }
+  nca::Result<bool> has_resource(const std::string& group, const std::string& version,
+                                 const std::string& resource) override {
+    if (auto e = errors.find("discovery " + group); e != errors.end()) return e->second;
+    return served.count(group + "/" + version + "/" + resource) > 0;
+  }
+
+  void add_csr(const nlohmann::json& csr) {
+    objects[kube::resources::csrs().object_path("", csr["metadata"]["name"])] = csr;
+    lists[kube::resources::csrs().collection_path()].push_back(csr);
+  }
+  void add_node(const std::string& name, const std::string& ip) {
+    lists[kube::resources::nodes().collection_path()].push_back(
+        {{"apiVersion", "v1"},
+         {"kind", "Node"},
+         {"metadata", {{"name", name}, {"creationTimestamp", "2026-11-20T10:00:00Z"}}},
+         {"status",
+          {{"addresses",
+            {{{"type", "InternalIP"}, {"address", ip}},
+             {{"type", "Hostname"}, {"address", name}}}}}}});
+  }
+  void add_config_map(std::map<std::string, std::string> data) {
+    objects[kube::resources::configmaps().object_path("node-csr-approver", "cfg")] = {
+        {"apiVersion", "v1"},
+        {"kind", "ConfigMap"},
+        {"metadata", {{"name", "cfg"}, {"namespace", "node-csr-approver"}}},
+        {"data", data}};
+  }
+
+ private:
+  nca::Result<nlohmann::json> write() {
+    ++writes;
+    return nca::internal_error("explain must not write");
+  }
+};
+
+nlohmann::json serving_csr(const std::string& name, const std::string& node,
+                           const std::string& ip) {
+  auto opts = nca::test::serving_csr_options(node);
+  opts.name = name;
+  opts.creation_timestamp = "2026-11-23T12:00:00Z";
+  return nca::test::make_csr_object(opts,
+                                    nca::test::CsrBuilder::kubelet_serving(node).ip(ip).pem());
+}
+
+struct Run {
+  int code;
+  std::string out, err;
+  nlohmann::json json() const { return nlohmann::json::parse(out); }
+};
+
+Run explain(FakeApi& api, ExplainOptions o) {
+  std::ostringstream out, err;
+  const auto now = *nca::parse_rfc3339("2026-11-23T12:05:00Z");
+  const int code = nca::app::run_live_explain(o, api, now, out, err);
+  return {code, out.str(), err.str()};
+}
+
+ExplainOptions live(const std::string& name, const std::string& config_map = "") {
+  ExplainOptions o;
+  o.name = name;
+  o.config_map = config_map;
+  o.output = OutputFormat::kJson;
+  return o;
+}
+
+const char* kInventory20 =
+    "machines:\n  - name: worker-0\n    hostnames: [worker-0]\n    addresses: [192.0.2.20]\n";
+
+}  // namespace
+
+TEST_CASE("live explain: Nodes only, the node's own address is approved") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  api.add_csr(serving_csr("other-ip", "worker-0", "192.0.2.99"));
+  Run good = explain(api, live("good"));
+  REQUIRE(good.code == 0);
+  CHECK(good.json()["outcome"] == "approve");
+  Run bad = explain(api, live("other-ip"));
+  REQUIRE(bad.code == 0);
+  CHECK(bad.json()["outcome"] == "pending");
+  CHECK(bad.json()["reason"] == "SanIpNotInInventory");
+  CHECK(api.writes == 0);
+}
+
+TEST_CASE("live explain: the ConfigMap's inventory and config are used") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  api.add_csr(serving_csr("other-ip", "worker-0", "192.0.2.99"));
+
+  api.add_config_map({{"config.yaml", "{}"}, {"inventory.yaml", kInventory20}});
+  CHECK(explain(api, live("good", "node-csr-approver/cfg")).json()["outcome"] == "approve");
+
+  // A static inventory that does not list the Node's address: Node addresses stop counting.
+  api.add_config_map({{"inventory.yaml",
+                       "machines:\n  - name: worker-0\n    hostnames: [worker-0]\n"
+                       "    addresses: [192.0.2.30]\n"}});
+  Run r = explain(api, live("good", "node-csr-approver/cfg"));
+  CHECK(r.json()["outcome"] == "pending");
+  CHECK(r.json()["reason"] == "SanIpNotInInventory");
+
+  // config.yaml applies: failures become denials.
+  api.add_config_map({{"config.yaml", "failureAction: deny\n"}, {"inventory.yaml", kInventory20}});
+  Run deny = explain(api, live("other-ip", "node-csr-approver/cfg"));
+  CHECK(deny.json()["outcome"] == "deny");
+}
+
+TEST_CASE("live explain: a served machine API counts as inventory even when empty") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  api.served.insert("machine.openshift.io/v1beta1/machines");
+  Run r = explain(api, live("good"));
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["outcome"] == "pending");  // no Machine for worker-0: not approved
+}
+
+TEST_CASE("live explain: a missing ConfigMap is a note, the defaults apply") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  Run r = explain(api, live("good", "node-csr-approver/absent"));
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["outcome"] == "approve");
+  CHECK_THAT(r.err, Catch::Contains("ConfigMap node-csr-approver/absent does not exist"));
+}
+
+TEST_CASE("live explain: unusable clusters exit 2 with a clear message") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+
+  Run missing = explain(api, live("nope"));
+  CHECK(missing.code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("CertificateSigningRequest nope not found"));
+  CHECK(missing.out.empty());
+
+  api.add_config_map({{"config.yaml", "failureAction: maybe\n"}});
+  Run bad_cm = explain(api, live("good", "node-csr-approver/cfg"));
+  CHECK(bad_cm.code == 2);
+  CHECK_THAT(bad_cm.err, Catch::Contains("ConfigMap node-csr-approver/cfg config.yaml"));
+  CHECK_THAT(bad_cm.err, Catch::Contains("failureAction"));
+
+  api.add_config_map({{"inventory.yaml", "machines: [{name: w, addresses: [nope]}]\n"}});
+  Run bad_inv = explain(api, live("good", "node-csr-approver/cfg"));
+  CHECK(bad_inv.code == 2);
+  CHECK_THAT(bad_inv.err, Catch::Contains("inventory.yaml"));
+
+  api.errors[kube::resources::nodes().collection_path()] =
+      Status(nca::Code::kForbidden, "nodes is forbidden");
+  Run forbidden = explain(api, live("good"));
+  CHECK(forbidden.code == 2);
+  CHECK_THAT(forbidden.err, Catch::Contains("cannot read Nodes: nodes is forbidden"));
+  CHECK_THAT(forbidden.err, Catch::Contains("read rights"));
+  api.errors.clear();
+
+  api.errors["discovery metal3.io"] = Status(nca::Code::kUnavailable, "503");
+  Run discovery = explain(api, live("good"));
+  CHECK(discovery.code == 2);
+  CHECK_THAT(discovery.err, Catch::Contains("metal3.io/v1alpha1 baremetalhosts"));
+  api.errors.clear();
+
+  api.errors[kube::resources::csrs().object_path("", "good")] =
+      Status(nca::Code::kUnavailable, "connection refused");
+  Run down = explain(api, live("good"));
+  CHECK(down.code == 2);
+  CHECK_THAT(down.err, Catch::Contains("cannot reach the API server"));
+  CHECK_THAT(down.err, Catch::Contains("connection refused"));
+  CHECK(api.writes == 0);
+}
+
+TEST_CASE("live explain: a bad kubeconfig exits 2 naming it") {
+  ExplainOptions o = live("good");
+  o.kubeconfig = "/nonexistent/kubeconfig";
+  std::ostringstream out, err;
+  CHECK(nca::app::run_explain(o, std::chrono::system_clock::now(), out, err) == 2);
+  CHECK_THAT(err.str(), Catch::Contains("--kubeconfig /nonexistent/kubeconfig"));
+}
