@@ -30,7 +30,8 @@ while (($#)); do
     *) echo "rbac_minimal: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-crd_file="$e2e_root/test/e2e/crds/inventory-minimal.yaml"
+# The same inventory CRDs as the join tests (one set, so the tests cannot disagree).
+crd_file="$e2e_root/test/e2e/crds"
 ns=node-csr-approver
 
 restore() {
