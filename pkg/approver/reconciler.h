@@ -51,7 +51,7 @@ class Reconciler {
 
   ReconcileResult reconcile(const std::string& key);
 
-  // Evaluates without writing or recording anything (live `explain`).
+  // Decides (approver::decide over the cache) without writing or recording anything.
   std::optional<policy::Decision> evaluate(const std::string& key) const;
 
   // Pending-guard state after the last evaluation of a bootstrap CSR.
