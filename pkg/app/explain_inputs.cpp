@@ -155,9 +155,11 @@ Result<ExplainInputs> load_explain_inputs(const ExplainOptions& options) {
   inventory::SnapshotBuilder builder;
   if (!options.nodes_file.empty()) {
     if (Status s = load_nodes(options.nodes_file, builder); !s.is_ok()) return s;
+    in.inventory_sources.push_back("--nodes " + options.nodes_file);
   }
   if (!options.inventory_file.empty()) {
     if (Status s = load_inventory(options.inventory_file, builder); !s.is_ok()) return s;
+    in.inventory_sources.push_back("--inventory " + options.inventory_file);
   }
   in.snapshot = builder.build();
   in.notes = builder.notes();
@@ -169,6 +171,7 @@ Result<ExplainInputs> load_explain_inputs(const ExplainOptions& options) {
         config::parse_policy_config(*text, "--config " + options.config_file);
     if (!config) return config.status();
     in.config = std::move(*config);
+    in.config_source = "--config " + options.config_file;
   }
   return in;
 }

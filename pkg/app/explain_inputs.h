@@ -27,9 +27,17 @@ struct ExplainInputs {
   inventory::Snapshot snapshot;
   policy::PolicyConfig config;     // defaults when no --config
   std::vector<std::string> notes;  // non-fatal findings, for stderr
-  // Pending client bootstrap CSRs for the flood guard (live mode counts the cluster's,
-  // as the controller does); unset offline, where the CSR itself is the only one known.
-  std::optional<std::int64_t> pending_bootstrap_csrs;
+  // The other CSRs the decision looks at (flood guard, newest serving CSR of a node, one
+  // client certificate per node): the cluster's, live; none offline, where the CSR
+  // itself is the only one known.
+  std::vector<kube::CertificateSigningRequest> other_csrs;
+  // Where the config and the inventory came from, for the output ("built-in defaults",
+  // "--config FILE", "ConfigMap NS/NAME config.yaml"; "Nodes", "--inventory FILE", ...).
+  std::string config_source = "built-in defaults";
+  std::vector<std::string> inventory_sources;
+  // Non-empty when the controller's config could not be read (why): the decision is then
+  // never approve (reason ConfigUnavailable).
+  std::string config_error;
 };
 
 // The whole file (at most kMaxInputFileBytes). Errors name the path.

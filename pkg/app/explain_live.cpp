@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "approver/csr_index.h"
 #include "config/policy_config.h"
 #include "daemon/config_tracker.h"
 #include "daemon/inventory_tracker.h"
@@ -52,7 +51,10 @@ std::string object_name(const kube::ObjectMeta& meta) {
 
 struct LiveConfig {
   policy::PolicyConfig config;
+  std::string config_source = "built-in defaults";
   std::optional<std::vector<inventory::Machine>> static_machines;  // set: a static inventory
+  std::string static_source;
+  std::string config_error;  // the controller's config could not be read: why
 };
 
 Result<std::string> read_text(const std::string& flag, const std::string& path) {
@@ -62,7 +64,10 @@ Result<std::string> read_text(const std::string& flag, const std::string& path) 
 }
 
 // --config and --inventory files, then the ConfigMap's keys over them, as the daemon does
-// (daemon::ConfigTracker::apply and run_daemon's static-inventory choice).
+// (daemon::ConfigTracker::apply and the controller's static-inventory choice). Without
+// --config-map, the Deployment's ConfigMap (kDeployedConfigMap) is read, unless
+// --no-config-map. A ConfigMap that cannot be read is not an error here: it sets
+// config_error, and the answer is then never approve.
 Result<LiveConfig> load_config(const ExplainOptions& o, kube::ApiClient& client,
                                std::vector<std::string>& notes) {
   LiveConfig out;
@@ -72,6 +77,7 @@ Result<LiveConfig> load_config(const ExplainOptions& o, kube::ApiClient& client,
     auto parsed = config::parse_policy_config(*text, "--config " + o.config_file);
     if (!parsed) return parsed.status();
     out.config = std::move(*parsed);
+    out.config_source = "--config " + o.config_file;
   }
   if (!o.inventory_file.empty()) {
     auto text = read_text("--inventory", o.inventory_file);
@@ -79,20 +85,31 @@ Result<LiveConfig> load_config(const ExplainOptions& o, kube::ApiClient& client,
     auto machines = daemon::parse_static_inventory(*text);
     if (!machines) return machines.status().annotate("--inventory " + o.inventory_file);
     out.static_machines = std::move(*machines);
+    out.static_source = "--inventory " + o.inventory_file;
   }
-  if (o.config_map.empty()) return out;
+  if (o.no_config_map) return out;
+  const bool deployed = o.config_map.empty();
+  const std::string config_map = deployed ? std::string(kDeployedConfigMap) : o.config_map;
 
-  const auto slash = o.config_map.find('/');
-  const std::string ns = o.config_map.substr(0, slash), name = o.config_map.substr(slash + 1);
-  const std::string what = "ConfigMap " + o.config_map;
+  const auto slash = config_map.find('/');
+  const std::string ns = config_map.substr(0, slash), name = config_map.substr(slash + 1);
+  const std::string what = "ConfigMap " + config_map;
   auto doc = client.get(kube::resources::configmaps(), ns, name);
   if (!doc) {
-    if (doc.status().code() == Code::kNotFound) {
+    if (doc.status().code() == Code::kNotFound && !deployed) {
       // The controller runs with the file/default config while the ConfigMap is absent.
       notes.push_back(what + " does not exist; using the --config/--inventory files or defaults");
       return out;
     }
-    return cluster_error(doc.status(), what);
+    if (doc.status().code() == Code::kNotFound) {
+      out.config_error = "the Deployment's " + what +
+                         " does not exist, so the controller's config is unknown (name the "
+                         "controller's ConfigMap with --config-map, or pass --no-config-map)";
+    } else {
+      out.config_error = cluster_error(doc.status(), what).message();
+    }
+    notes.push_back(out.config_error);
+    return out;
   }
   auto cm = kube::decode_configmap(*doc);
   if (!cm) return cm.status().annotate(what);
@@ -100,19 +117,25 @@ Result<LiveConfig> load_config(const ExplainOptions& o, kube::ApiClient& client,
     auto parsed = config::parse_policy_config(it->second, what + " " + it->first);
     if (!parsed) return parsed.status();
     out.config = std::move(*parsed);
+    out.config_source = what + " " + it->first;
+  } else {
+    out.config_source += " (" + what + " has no " + std::string(daemon::kConfigKey) + ")";
   }
   if (auto it = cm->data.find(std::string(daemon::kInventoryKey)); it != cm->data.end()) {
     auto machines = daemon::parse_static_inventory(it->second);
     if (!machines) return machines.status().annotate(what + " " + it->first);
     out.static_machines = std::move(*machines);
+    out.static_source = what + " " + it->first;
   }
   return out;
 }
 
 // Nodes and each served machine API into `builder`, as daemon::InventoryTracker does.
-Status load_cluster_inventory(kube::ApiClient& client, inventory::SnapshotBuilder& builder) {
+Status load_cluster_inventory(kube::ApiClient& client, inventory::SnapshotBuilder& builder,
+                              std::vector<std::string>& sources) {
   auto nodes = list_items(client, kube::resources::nodes(), "Nodes");
   if (!nodes) return nodes.status();
+  sources.push_back("Nodes (" + std::to_string(nodes->size()) + ")");
   for (const nlohmann::json& item : *nodes) {
     auto node = kube::decode_node(item);
     if (!node) {
@@ -132,6 +155,7 @@ Status load_cluster_inventory(kube::ApiClient& client, inventory::SnapshotBuilde
       auto items = list_items(client, r, api.label);
       if (!items) return items.status();
       builder.inventory_source_present();
+      sources.push_back(api.label + " (" + std::to_string(items->size()) + ")");
       for (const nlohmann::json& item : *items) {
         auto object = kube::decode_unstructured(item);
         if (!object) {
@@ -182,28 +206,30 @@ Result<ExplainInputs> load_live_inputs(const ExplainOptions& options, kube::ApiC
   auto config = load_config(options, client, in.notes);
   if (!config) return config.status();
   in.config = std::move(config->config);
+  in.config_source = std::move(config->config_source);
+  in.config_error = std::move(config->config_error);
 
   inventory::SnapshotBuilder builder;
-  if (Status s = load_cluster_inventory(client, builder); !s.is_ok()) return s;
+  if (Status s = load_cluster_inventory(client, builder, in.inventory_sources); !s.is_ok()) {
+    return s;
+  }
   if (config->static_machines) {
     builder.inventory_source_present();
+    in.inventory_sources.push_back("static inventory from " + config->static_source + " (" +
+                                   std::to_string(config->static_machines->size()) + ")");
     builder.add(std::move(*config->static_machines));
   }
   in.snapshot = builder.build();
   for (const std::string& note : builder.notes()) in.notes.push_back(note);
 
-  // The flood guard counts every pending bootstrap CSR, but only for a bootstrap CSR
-  // itself (as approver::Reconciler::evaluate does).
-  std::int64_t pending = 0;
-  if (approver::is_pending_bootstrap(in.csr)) {
-    auto csrs = list_items(client, kube::resources::csrs(), "CertificateSigningRequests");
-    if (!csrs) return csrs.status();
-    for (const nlohmann::json& item : *csrs) {
-      auto other = kube::decode_csr(item);
-      if (other && approver::is_pending_bootstrap(*other)) ++pending;
-    }
+  // Every CSR, as the controller's cache holds them: the flood guard, the newest serving
+  // CSR of a node and one client certificate per node look at them.
+  auto csrs = list_items(client, kube::resources::csrs(), "CertificateSigningRequests");
+  if (!csrs) return csrs.status();
+  for (const nlohmann::json& item : *csrs) {
+    auto other = kube::decode_csr(item);
+    if (other) in.other_csrs.push_back(std::move(*other));
   }
-  in.pending_bootstrap_csrs = pending;
   return in;
 }
 

@@ -9,8 +9,9 @@ std::string_view explain_usage() {
          "                                 [--config FILE] [--now RFC3339] "
          "[--output text|json]\n"
          "       node-csr-approver explain --name CSR [--kubeconfig FILE] [--context NAME]\n"
-         "                                 [--config FILE | --config-map NS/NAME] "
-         "[--inventory FILE]\n"
+         "                                 [--config FILE] [--config-map NS/NAME | "
+         "--no-config-map]\n"
+         "                                 [--inventory FILE]\n"
          "                                 [--now RFC3339] [--output text|json]\n"
          "\n"
          "Evaluates one CertificateSigningRequest and prints every check: offline from\n"
@@ -22,15 +23,20 @@ std::string_view explain_usage() {
          "  --context NAME    live: kubeconfig context (default: current-context)\n"
          "  --config-map NS/NAME  live: ConfigMap with config.yaml (policy, replaces\n"
          "                    --config) and inventory.yaml (static inventory, replaces\n"
-         "                    --inventory), as the controller reads it\n"
+         "                    --inventory), as the controller reads it (default: the\n"
+         "                    Deployment's, node-csr-approver/node-csr-approver-config)\n"
+         "  --no-config-map   live: read no ConfigMap; --config/--inventory or defaults\n"
          "  --inventory FILE  static inventory (machines: [...]); offline also Machine/\n"
          "                    BareMetalHost objects or lists as kubectl prints them\n"
          "  --nodes FILE      offline: existing Nodes (a NodeList, a List or one Node)\n"
          "  --config FILE     policy config YAML (default: the built-in safe defaults)\n"
          "  --now RFC3339     evaluation time (default: now)\n"
          "  --output FORMAT   text (default) or json\n"
+         "The output names the config and inventory sources used.\n"
          "Exit status: 0 whatever the decision; 2 when an input cannot be used (a file,\n"
-         "the cluster, or a CSR that does not exist).\n";
+         "the cluster, or a CSR that does not exist); 3 when the controller's config\n"
+         "could not be read (live: the ConfigMap is unreadable, or the default one is\n"
+         "absent): the answer is then never approve (reason ConfigUnavailable).\n";
 }
 
 namespace {
@@ -51,6 +57,11 @@ Result<ExplainOptions> parse_explain_args(const std::vector<std::string>& args) 
     std::optional<std::string> value;
     if (flag == "-h" || flag == "--help") {
       opts.help = true;
+      continue;
+    }
+    if (flag == "--no-config-map") {
+      if (opts.no_config_map) return invalid(flag + " given more than once");
+      opts.no_config_map = true;
       continue;
     }
     if (auto eq = flag.find('='); flag.starts_with("--") && eq != std::string::npos) {
@@ -110,6 +121,9 @@ Result<ExplainOptions> parse_explain_args(const std::vector<std::string>& args) 
     if (!opts.nodes_file.empty()) {
       return invalid("--nodes is for offline mode; with --name the cluster's Nodes are used");
     }
+    if (!opts.config_map.empty() && opts.no_config_map) {
+      return invalid("--config-map and --no-config-map exclude each other");
+    }
     if (!opts.config_map.empty() && !is_namespace_slash_name(opts.config_map)) {
       return invalid("--config-map must be NAMESPACE/NAME, got \"" + opts.config_map + "\"");
     }
@@ -120,6 +134,7 @@ Result<ExplainOptions> parse_explain_args(const std::vector<std::string>& args) 
           {"--config-map", &opts.config_map}}) {
       if (!value->empty()) return invalid(std::string(flag) + " needs --name (live mode)");
     }
+    if (opts.no_config_map) return invalid("--no-config-map needs --name (live mode)");
   }
   return opts;
 }

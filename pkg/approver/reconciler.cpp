@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "approver/csr_index.h"
+#include "approver/decide.h"
 #include "base/log.h"
 #include "policy/evaluate.h"
 #include "policy/reasons.h"
@@ -15,14 +16,6 @@ double seconds_between(WallTime from, WallTime to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
-// Newer first: creation time, then name for a stable order.
-bool newer(const kube::CertificateSigningRequest& a, const kube::CertificateSigningRequest& b) {
-  const WallTime ta = a.metadata.creation_timestamp.value_or(WallTime{});
-  const WallTime tb = b.metadata.creation_timestamp.value_or(WallTime{});
-  if (ta != tb) return ta > tb;
-  return a.metadata.name > b.metadata.name;
-}
-
 }  // namespace
 
 Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
@@ -30,36 +23,12 @@ Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
 policy::Decision Reconciler::decide(const kube::CertificateSigningRequest& csr,
                                     const inventory::Snapshot& snapshot,
                                     const policy::PolicyConfig& config) const {
-  const Result<x509::ParsedCsr> parsed = x509::parse_csr_pem(csr.request_pem);
-  std::int64_t pending_bootstrap = 0;
-  if (is_pending_bootstrap(csr)) {
-    for (const CsrPtr& other : deps_.csrs->list()) {
-      if (is_pending_bootstrap(*other)) ++pending_bootstrap;
-    }
-  }
-  policy::EvaluationInput input{
-      csr, parsed, snapshot, deps_.clock->wall_now(), pending_bootstrap, deps_.resolver};
-  return policy::evaluate(input, config);
-}
-
-CsrPtr Reconciler::newer_valid_serving(const kube::CertificateSigningRequest& csr,
-                                       const inventory::Snapshot& snapshot,
-                                       const policy::PolicyConfig& config) const {
-  const std::string node = requester_node(csr);
-  if (node.empty()) return nullptr;
-  std::vector<CsrPtr> siblings;
-  for (const CsrPtr& other : deps_.csrs->by_requester_node(node)) {
-    if (other->metadata.uid != csr.metadata.uid && other->signer_name == csr.signer_name &&
-        other->is_pending() && newer(*other, csr)) {
-      siblings.push_back(other);
-    }
-  }
-  std::sort(siblings.begin(), siblings.end(),
-            [](const CsrPtr& a, const CsrPtr& b) { return newer(*a, *b); });
-  for (const CsrPtr& other : siblings) {
-    if (decide(*other, snapshot, config).outcome == policy::Outcome::kApprove) return other;
-  }
-  return nullptr;
+  return approver::decide({.csr = csr,
+                           .csrs = *deps_.csrs,
+                           .inventory = snapshot,
+                           .config = config,
+                           .now = deps_.clock->wall_now(),
+                           .resolver = deps_.resolver});
 }
 
 std::optional<policy::Decision> Reconciler::evaluate(const std::string& key) const {
@@ -113,20 +82,6 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
     if (deps_.metrics) deps_.metrics->set_pending_guard(guard);
   }
 
-  // Of several approvable serving CSRs of one node, only the newest is approved.
-  if (d.outcome == policy::Outcome::kApprove && d.kind == policy::CsrKind::kServing) {
-    if (CsrPtr newest = newer_valid_serving(*csr, *snapshot, *config)) {
-      auto it = config->failure_action_overrides.find(kSupersededReason);
-      const policy::FailureAction action =
-          it != config->failure_action_overrides.end() ? it->second : config->failure_action;
-      const bool deny = action == policy::FailureAction::kDeny;
-      d.outcome = deny ? policy::Outcome::kDeny : policy::Outcome::kPending;
-      d.reason = std::string(kSupersededReason);
-      d.message = "a newer valid serving CSR of node " + d.node_name + " (" +
-                  newest->metadata.name + ") is pending; only the newest is approved";
-      d.checks.push_back({"serving.newest-of-node", false, d.message});
-    }
-  }
   result.decision = d;
   if (d.outcome == policy::Outcome::kIgnore) return result;
 

@@ -1,6 +1,7 @@
 // Reconciler: one CSR key in, at most one decision out. Level-triggered and idempotent:
-// it re-reads the CSR from the cache, skips what is decided, issued or not ours, evaluates
-// the policy against the current inventory and config, and writes Approved/Denied through
+// it re-reads the CSR from the cache, skips what is decided, issued or not ours, decides
+// with approver::decide (the one decision function `explain` uses too) against the cache,
+// the current inventory and config, and writes Approved/Denied through
 // the DecisionWriter — only while this replica leads. Every evaluation is visible: an
 // Event, a log line and a metric, recorded once per (CSR, reason) so re-evaluations of a
 // pending CSR do not spam.
@@ -26,7 +27,6 @@ namespace nca::approver {
 // The condition reason written on approved CSRs (the policy's reason goes to the message,
 // the Event and the metric).
 inline constexpr std::string_view kApprovedConditionReason = "NodeCSRApproverApproved";
-inline constexpr std::string_view kSupersededReason = "SupersededByNewerCSR";
 
 struct ReconcilerDeps {
   std::shared_ptr<CsrSource> csrs;
@@ -51,7 +51,7 @@ class Reconciler {
 
   ReconcileResult reconcile(const std::string& key);
 
-  // Evaluates without writing or recording anything (live `explain`).
+  // Decides (approver::decide over the cache) without writing or recording anything.
   std::optional<policy::Decision> evaluate(const std::string& key) const;
 
   // Pending-guard state after the last evaluation of a bootstrap CSR.
@@ -61,11 +61,6 @@ class Reconciler {
   policy::Decision decide(const kube::CertificateSigningRequest& csr,
                           const inventory::Snapshot& snapshot,
                           const policy::PolicyConfig& config) const;
-  // For an approvable serving CSR: the newest approvable pending serving CSR of the same
-  // node, when it is another one.
-  CsrPtr newer_valid_serving(const kube::CertificateSigningRequest& csr,
-                             const inventory::Snapshot& snapshot,
-                             const policy::PolicyConfig& config) const;
   bool first_time(const kube::CertificateSigningRequest& csr, const std::string& reason);
   void forget(const std::string& uid);
 

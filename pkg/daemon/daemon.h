@@ -1,10 +1,7 @@
-// Daemon: `node-csr-approver run` — wires the informers (CSRs, Nodes, machine APIs, the
-// config ConfigMap), the work queue, the reconciler, leader election and the HTTP
-// endpoints, runs until SIGTERM/SIGINT (or stop()), then shuts down in order: stop taking
-// work, release the lease, drain workers, stop watches.
-//
-// Threads: one per informer, `workers` reconcile workers, one leader-election thread, one
-// housekeeping thread (resync, discovery, gauges), two HTTP server threads.
+// Daemon: `node-csr-approver run` — the thin edge of the controller: RunOptions → the
+// --config/--inventory files read into ControllerSettings, the Kubernetes client and the
+// metrics registry built, then daemon::Controller (daemon/controller.h) runs until
+// SIGTERM/SIGINT (or `stop`). One extra thread waits for the signals.
 #pragma once
 
 #include <memory>

@@ -105,17 +105,6 @@ void derive_node_name(Context& ctx) {
   ctx.node_name_valid = is_valid_node_name(ctx.node_name);
 }
 
-Outcome failure_outcome(std::string_view code, const PolicyConfig& cfg) {
-  const ReasonInfo* info = find_reason(code);
-  const ReasonClass klass = info ? info->klass : ReasonClass::kFailure;
-  if (klass == ReasonClass::kTransient) return Outcome::kPending;
-  if (auto it = cfg.failure_action_overrides.find(code); it != cfg.failure_action_overrides.end()) {
-    return it->second == FailureAction::kDeny ? Outcome::kDeny : Outcome::kPending;
-  }
-  if (klass == ReasonClass::kWaiting) return Outcome::kPending;
-  return cfg.failure_action == FailureAction::kDeny ? Outcome::kDeny : Outcome::kPending;
-}
-
 std::string_view approved_reason(CsrKind kind) {
   switch (kind) {
     case CsrKind::kServing:
@@ -141,10 +130,23 @@ void run(std::span<const Rule> rules, const Context& ctx, Recorder& rec) {
 
 }  // namespace
 
+Outcome failure_outcome(std::string_view code, const PolicyConfig& cfg) {
+  const ReasonInfo* info = find_reason(code);
+  const ReasonClass klass = info ? info->klass : ReasonClass::kFailure;
+  if (klass == ReasonClass::kTransient) return Outcome::kPending;
+  if (auto it = cfg.failure_action_overrides.find(code); it != cfg.failure_action_overrides.end()) {
+    return it->second == FailureAction::kDeny ? Outcome::kDeny : Outcome::kPending;
+  }
+  if (klass == ReasonClass::kWaiting) return Outcome::kPending;
+  return cfg.failure_action == FailureAction::kDeny ? Outcome::kDeny : Outcome::kPending;
+}
+
 std::vector<std::string_view> all_check_names() {
   std::vector<std::string_view> out{kKindCheck};
   for (const Rule& r : detail::request_rules()) out.push_back(r.name);
   for (const Rule& r : detail::identity_rules()) out.push_back(r.name);
+  out.push_back(kNewestOfNodeCheck);
+  out.push_back(kOneClientCertCheck);
   return out;
 }
 

@@ -35,6 +35,16 @@ struct EvaluationInput {
 
 Decision evaluate(const EvaluationInput& input, const PolicyConfig& config);
 
+// What a failed check with reason `code` does under `config`: pending or deny (transient
+// reasons are always pending; overrides in failureActions win over failureAction; waiting
+// reasons are pending unless overridden). For the cross-CSR rules (approver::decide).
+Outcome failure_outcome(std::string_view code, const PolicyConfig& config);
+
+// The checks of the cross-CSR rules that approver::decide adds after evaluate() (listed by
+// all_check_names too, so that docs/policy.md documents them).
+inline constexpr std::string_view kNewestOfNodeCheck = "serving.newest-of-node";
+inline constexpr std::string_view kOneClientCertCheck = "bootstrap.one-certificate-per-node";
+
 // The signer names this policy handles.
 inline constexpr std::string_view kServingSigner = "kubernetes.io/kubelet-serving";
 inline constexpr std::string_view kClientSigner = "kubernetes.io/kube-apiserver-client-kubelet";

@@ -80,6 +80,20 @@ constexpr std::array kReasons = {
                "bootstrap CSR created outside bootstrap.creationWindow after the machine"},
     ReasonInfo{r::kPendingGuardExceeded, kWaiting,
                "more pending bootstrap CSRs than the flood guard allows"},
+
+    ReasonInfo{r::kSupersededByNewerCSR, kFailure,
+               "a newer serving CSR of the same node is approved, issued or approvable",
+               ReasonSource::kDecide},
+    ReasonInfo{r::kClientCertificateAlreadyIssued, kFailure,
+               "a client certificate for this node name was already approved within the "
+               "bootstrap window",
+               ReasonSource::kDecide},
+    ReasonInfo{r::kDuplicateClientCSRPending, kWaiting,
+               "an older approvable bootstrap CSR for the same node name is pending",
+               ReasonSource::kDecide},
+    ReasonInfo{r::kConfigUnavailable, kTransient,
+               "explain could not read the controller's config, so it does not answer",
+               ReasonSource::kExplain},
 };
 
 }  // namespace

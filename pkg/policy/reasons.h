@@ -20,13 +20,18 @@ enum class ReasonClass {
   kTransient,  // a lookup failed transiently: always pending, cannot be overridden
 };
 
+// Who emits a reason: policy::evaluate (the per-CSR rules), approver::decide (the
+// cross-CSR rules) or `explain` alone.
+enum class ReasonSource { kPolicy, kDecide, kExplain };
+
 struct ReasonInfo {
   std::string_view code;
   ReasonClass klass;
   std::string_view summary;  // one line for humans
+  ReasonSource source = ReasonSource::kPolicy;
 };
 
-// Every reason code evaluate() can emit.
+// Every reason code evaluate() and approver::decide() can emit.
 std::span<const ReasonInfo> all_reasons();
 
 // nullptr when `code` is not a reason code.
@@ -88,6 +93,13 @@ inline constexpr std::string_view kMachineAlreadyHasNode = "MachineAlreadyHasNod
 inline constexpr std::string_view kCreationTimeUnknown = "CreationTimeUnknown";
 inline constexpr std::string_view kOutsideCreationWindow = "OutsideCreationWindow";
 inline constexpr std::string_view kPendingGuardExceeded = "PendingGuardExceeded";
+// Cross-CSR rules (approver::decide).
+inline constexpr std::string_view kSupersededByNewerCSR = "SupersededByNewerCSR";
+inline constexpr std::string_view kClientCertificateAlreadyIssued =
+    "ClientCertificateAlreadyIssued";
+inline constexpr std::string_view kDuplicateClientCSRPending = "DuplicateClientCSRPending";
+// explain only: the controller's config could not be read, so explain does not answer.
+inline constexpr std::string_view kConfigUnavailable = "ConfigUnavailable";
 }  // namespace reason
 
 }  // namespace nca::policy

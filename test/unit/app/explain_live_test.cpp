@@ -7,6 +7,7 @@
 
 #include "app/explain.h"
 #include "base/time_format.h"
+#include "fake_api.h"
 #include "support/csr_builder.h"
 #include "support/csr_object.h"
 
@@ -17,79 +18,7 @@ namespace kube = nca::kube;
 
 namespace {
 
-// Serves objects and lists from maps; any write fails the test (explain only reads).
-class FakeApi final : public kube::ApiClient {
- public:
-  std::map<std::string, nlohmann::json> objects;             // object path → object
-  std::map<std::string, std::vector<nlohmann::json>> lists;  // collection path → items
-  std::map<std::string, Status> errors;                      // path → error
-  std::set<std::string> served;                              // "group/version/resource"
-  int writes = 0;
-
-  nca::Result<nlohmann::json> get(const kube::Resource& r, const std::string& ns,
-                                  const std::string& name) override {
-    const std::string path = r.object_path(ns, name);
-    if (auto e = errors.find(path); e != errors.end()) return e->second;
-    auto it = objects.find(path);
-    if (it == objects.end()) return nca::not_found(path + " not found");
-    return it->second;
-  }
-  nca::Result<kube::ListPage> list(const kube::Resource& r, const std::string& ns,
-                                   const kube::ListOptions&) override {
-    const std::string path = r.collection_path(ns);
-    if (auto e = errors.find(path); e != errors.end()) return e->second;
-    return kube::ListPage{lists[path], "1", ""};
-  }
-  nca::Result<nlohmann::json> create(const kube::Resource&, const std::string&,
-                                     const nlohmann::json&) override {
-    return write();
-  }
-  nca::Result<nlohmann::json> update(const kube::Resource&, const std::string&, const std::string&,
-                                     const nlohmann::json&, const std::string&) override {
-    return write();
-  }
-  nca::Result<nlohmann::json> patch(const kube::Resource&, const std::string&, const std::string&,
-                                    kube::PatchType, const nlohmann::json&,
-                                    const std::string&) override {
-    return write();
-  }
-  Status remove(const kube::Resource&, const std::string&, const std::string&) override {
-    return write().status();
-  }
-  nca::Result<bool> has_resource(const std::string& group, const std::string& version,
-                                 const std::string& resource) override {
-    if (auto e = errors.find("discovery " + group); e != errors.end()) return e->second;
-    return served.count(group + "/" + version + "/" + resource) > 0;
-  }
-
-  void add_csr(const nlohmann::json& csr) {
-    objects[kube::resources::csrs().object_path("", csr["metadata"]["name"])] = csr;
-    lists[kube::resources::csrs().collection_path()].push_back(csr);
-  }
-  void add_node(const std::string& name, const std::string& ip) {
-    lists[kube::resources::nodes().collection_path()].push_back(
-        {{"apiVersion", "v1"},
-         {"kind", "Node"},
-         {"metadata", {{"name", name}, {"creationTimestamp", "2026-11-20T10:00:00Z"}}},
-         {"status",
-          {{"addresses",
-            {{{"type", "InternalIP"}, {"address", ip}},
-             {{"type", "Hostname"}, {"address", name}}}}}}});
-  }
-  void add_config_map(std::map<std::string, std::string> data) {
-    objects[kube::resources::configmaps().object_path("node-csr-approver", "cfg")] = {
-        {"apiVersion", "v1"},
-        {"kind", "ConfigMap"},
-        {"metadata", {{"name", "cfg"}, {"namespace", "node-csr-approver"}}},
-        {"data", data}};
-  }
-
- private:
-  nca::Result<nlohmann::json> write() {
-    ++writes;
-    return nca::internal_error("explain must not write");
-  }
-};
+using nca::app::testing::FakeApi;
 
 nlohmann::json serving_csr(const std::string& name, const std::string& node,
                            const std::string& ip) {
@@ -113,10 +42,12 @@ Run explain(FakeApi& api, ExplainOptions o) {
   return {code, out.str(), err.str()};
 }
 
+// Without a ConfigMap name: no ConfigMap at all (the Deployment's default has its own cases).
 ExplainOptions live(const std::string& name, const std::string& config_map = "") {
   ExplainOptions o;
   o.name = name;
   o.config_map = config_map;
+  o.no_config_map = config_map.empty();
   o.output = OutputFormat::kJson;
   return o;
 }
@@ -182,6 +113,63 @@ TEST_CASE("live explain: a missing ConfigMap is a note, the defaults apply") {
   REQUIRE(r.code == 0);
   CHECK(r.json()["outcome"] == "approve");
   CHECK_THAT(r.err, Catch::Contains("ConfigMap node-csr-approver/absent does not exist"));
+}
+
+TEST_CASE("live explain reads the Deployment's ConfigMap by default and names its sources") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  api.add_config_map({{"config.yaml", "failureAction: deny\n"}, {"inventory.yaml", kInventory20}},
+                     "node-csr-approver-config");
+  ExplainOptions o = live("good");
+  o.no_config_map = false;
+  Run r = explain(api, o);
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["outcome"] == "approve");
+  CHECK(r.json()["sources"]["config"] ==
+        "ConfigMap node-csr-approver/node-csr-approver-config config.yaml");
+  CHECK(r.json()["sources"]["inventory"].dump().find(
+            "static inventory from ConfigMap node-csr-approver/node-csr-approver-config "
+            "inventory.yaml") != std::string::npos);
+  CHECK(r.json()["sources"]["inventory"][0] == "Nodes (1)");
+  o.output = OutputFormat::kText;
+  Run text = explain(api, o);
+  CHECK_THAT(text.out, Catch::Contains("config:    ConfigMap node-csr-approver/"));
+  CHECK_THAT(text.out, Catch::Contains("inventory: Nodes (1), static inventory from"));
+}
+
+TEST_CASE("live explain never answers approve from a config it could not read") {
+  // Fails before: without --config-map explain used the built-in defaults and no static
+  // inventory, and said approve for a CSR the controller held.
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  ExplainOptions o = live("good");
+  o.no_config_map = false;
+
+  Run absent = explain(api, o);  // the Deployment's ConfigMap does not exist
+  CHECK(absent.code == nca::app::kExitConfigUnavailable);
+  CHECK(absent.json()["outcome"] == "pending");
+  CHECK(absent.json()["reason"] == "ConfigUnavailable");
+  CHECK_THAT(absent.json()["message"].get<std::string>(), Catch::Contains("would be approve"));
+  CHECK_THAT(absent.err, Catch::Contains("node-csr-approver-config does not exist"));
+
+  api.errors[kube::resources::configmaps().object_path("node-csr-approver",
+                                                       "node-csr-approver-config")] =
+      Status(nca::Code::kForbidden, "configmaps is forbidden");
+  Run forbidden = explain(api, o);
+  CHECK(forbidden.code == nca::app::kExitConfigUnavailable);
+  CHECK(forbidden.json()["reason"] == "ConfigUnavailable");
+  CHECK_THAT(forbidden.json()["sources"]["configError"].get<std::string>(),
+             Catch::Contains("forbidden"));
+
+  // --no-config-map: files or defaults on purpose, an answer again.
+  o.no_config_map = true;
+  Run none = explain(api, o);
+  CHECK(none.code == 0);
+  CHECK(none.json()["outcome"] == "approve");
+  CHECK(none.json()["sources"]["config"] == "built-in defaults");
+  CHECK(api.writes == 0);
 }
 
 TEST_CASE("live explain: unusable clusters exit 2 with a clear message") {

@@ -48,6 +48,9 @@ TEST_CASE("live explain flags") {
   REQUIRE(in_cluster);
   CHECK(in_cluster->live());
   CHECK(in_cluster->kubeconfig.empty());
+  CHECK(in_cluster->config_map.empty());  // = the Deployment's ConfigMap
+  CHECK_FALSE(in_cluster->no_config_map);
+  CHECK(parse_explain_args({"--name=x", "--no-config-map"})->no_config_map);
   CHECK_FALSE(parse_explain_args({"--csr", "c.yaml"})->live());
 }
 
@@ -67,6 +70,9 @@ TEST_CASE("bad explain flags say what is wrong") {
            {{"--csr", "a", "--kubeconfig", "k"}, "--kubeconfig needs --name (live mode)"},
            {{"--csr", "a", "--context=c"}, "--context needs --name (live mode)"},
            {{"--csr", "a", "--config-map=a/b"}, "--config-map needs --name (live mode)"},
+           {{"--name", "x", "--config-map=a/b", "--no-config-map"},
+            "--config-map and --no-config-map exclude each other"},
+           {{"--csr", "a", "--no-config-map"}, "--no-config-map needs --name (live mode)"},
            {{"--name"}, "--name needs a value"},
            {{"--csr"}, "--csr needs a value"},
            {{"--csr="}, "--csr needs a non-empty value"},

@@ -74,10 +74,16 @@ TEST_CASE("explain: a legitimate serving CSR is approved, and JSON has exactly t
     CHECK(c["detail"].is_string());
   }
   CHECK_FALSE(has_failed_check(d));
-  for (const char* key : {"outcome", "reason", "message", "kind", "node", "checks"}) {
+  for (const char* key : {"outcome", "reason", "message", "kind", "node", "checks", "sources"}) {
     CHECK(d.contains(key));
   }
-  CHECK(d.size() == 6);
+  CHECK(d.size() == 7);
+  // Which config and inventory the answer rests on.
+  CHECK(d["sources"]["config"] == "built-in defaults");
+  CHECK(d["sources"]["configError"] == "");
+  REQUIRE(d["sources"]["inventory"].size() == 2);
+  CHECK(d["sources"]["inventory"][0].get<std::string>().starts_with("--nodes "));
+  CHECK(d["sources"]["inventory"][1].get<std::string>().starts_with("--inventory "));
 }
 
 TEST_CASE("explain: another node's IP is not approved; the config can make it a denial") {

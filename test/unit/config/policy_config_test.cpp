@@ -206,3 +206,18 @@ TEST_CASE("load_policy_config: a missing file is an error naming it") {
   REQUIRE_FALSE(r.is_ok());
   CHECK_THAT(r.status().message(), Catch::Contains("/nonexistent/policy.yaml"));
 }
+
+TEST_CASE("failureActions accepts the cross-CSR reason codes") {
+  // Fails before they were registered: SupersededByNewerCSR was emitted by the reconciler
+  // but "unknown reason code" in the config.
+  auto r = parse_policy_config(
+      "failureActions:\n  SupersededByNewerCSR: deny\n  ClientCertificateAlreadyIssued: deny\n"
+      "  DuplicateClientCSRPending: pending\n",
+      "test.yaml");
+  REQUIRE(r.is_ok());
+  CHECK(r->failure_action_overrides.at("SupersededByNewerCSR") == FailureAction::kDeny);
+  CHECK(r->failure_action_overrides.at("ClientCertificateAlreadyIssued") == FailureAction::kDeny);
+  CHECK(r->failure_action_overrides.at("DuplicateClientCSRPending") == FailureAction::kPending);
+  CHECK_THAT(error_of("failureActions: {ConfigUnavailable: deny}"),
+             Catch::Contains("cannot be configured"));
+}

@@ -1,0 +1,272 @@
+#include "daemon/controller.h"
+
+#include <iostream>
+
+#include "approver/csr_index.h"
+#include "base/log.h"
+#include "daemon/api_adapters.h"
+#include "daemon/queue_metrics.h"
+#include "metrics/http_server.h"
+
+namespace nca::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+
+workqueue::QueueOptions queue_options(const ControllerClients& c) {
+  workqueue::QueueOptions q;
+  q.name = "csrs";
+  q.clock = c.clock;
+  q.metrics = std::make_shared<QueueMetricsAdapter>(c.metrics);
+  return q;
+}
+
+// Pending gauges per signer.
+void update_pending_gauges(const CsrCache& csrs, metrics::Metrics& m, WallTime now) {
+  struct Agg {
+    double count = 0;
+    std::optional<WallTime> oldest;
+  };
+  std::map<std::string, Agg> by_signer{{"kubernetes.io/kubelet-serving", {}},
+                                       {"kubernetes.io/kube-apiserver-client-kubelet", {}}};
+  for (const auto& csr : csrs.list()) {
+    if (!approver::is_kubelet_signer(*csr) || !csr->is_pending()) continue;
+    Agg& a = by_signer[csr->signer_name];
+    a.count += 1;
+    if (csr->metadata.creation_timestamp &&
+        (!a.oldest || *csr->metadata.creation_timestamp < *a.oldest)) {
+      a.oldest = csr->metadata.creation_timestamp;
+    }
+  }
+  for (const auto& [signer, a] : by_signer) {
+    m.set_pending(signer, a.count);
+    m.set_oldest_pending_age(
+        signer,
+        a.oldest ? std::max(0.0, std::chrono::duration<double>(now - *a.oldest).count()) : 0.0);
+  }
+}
+
+}  // namespace
+
+// The StateSource the reconciler reads: inventory from the tracker, config from the
+// config tracker.
+class Controller::State final : public approver::StateSource {
+ public:
+  State(InventoryTracker& inventory, ConfigTracker& config)
+      : inventory_(inventory), config_(config) {}
+  std::shared_ptr<const inventory::Snapshot> inventory() const override {
+    return inventory_.snapshot();
+  }
+  std::shared_ptr<const policy::PolicyConfig> config() const override { return config_.config(); }
+
+ private:
+  InventoryTracker& inventory_;
+  ConfigTracker& config_;
+};
+
+Controller::Controller(ControllerSettings settings, ControllerClients clients)
+    : settings_(std::move(settings)),
+      clients_(std::move(clients)),
+      metrics_server_(std::make_unique<metrics::HttpServer>()),
+      health_server_(std::make_unique<metrics::HttpServer>()),
+      queue_(queue_options(clients_)),
+      csrs_(clients_.api, clients_.clock),
+      inventory_(clients_.api, clients_.clock,
+                 [this](const std::set<std::string>& nodes) { requeue_nodes(nodes); }),
+      config_(
+          settings_.base_config, settings_.dry_run, clients_.metrics,
+          [this](std::vector<inventory::Machine> machines, bool present) {
+            on_static_inventory(std::move(machines), present);
+          },
+          [this] { enqueue_pending(); }) {
+  (void)csrs_.informer().add_event_handlers(
+      {.on_add = [this](const approver::CsrPtr& csr) { enqueue_if_pending(csr); },
+       .on_update = [this](const auto&, const approver::CsrPtr& csr) { enqueue_if_pending(csr); },
+       .on_delete = {}});
+  if (settings_.static_inventory) inventory_.set_static(*settings_.static_inventory, true);
+  if (!settings_.config_map_namespace.empty()) {
+    config_.watch(clients_.api, clients_.clock, settings_.config_map_namespace,
+                  settings_.config_map_name);
+  }
+  reconciler_ = std::make_unique<approver::Reconciler>(approver::ReconcilerDeps{
+      std::shared_ptr<approver::CsrSource>(&csrs_, [](auto*) {}),
+      std::make_shared<State>(inventory_, config_),
+      std::make_shared<ApiDecisionWriter>(clients_.api, clients_.clock),
+      std::make_shared<ApiEventRecorder>(clients_.api, clients_.clock, settings_.identity),
+      clients_.metrics, clients_.clock, [this] { return is_leader(); }, nullptr});
+}
+
+Controller::~Controller() { shutdown(); }
+
+void Controller::enqueue_if_pending(const approver::CsrPtr& csr) {
+  if (approver::is_kubelet_signer(*csr) && csr->is_pending()) queue_.add(csr->metadata.name);
+}
+
+void Controller::enqueue_pending() {
+  for (const auto& csr : csrs_.list()) enqueue_if_pending(csr);
+}
+
+void Controller::requeue_nodes(const std::set<std::string>& nodes) {
+  for (const auto& node : nodes) {
+    for (const auto& csr : csrs_.by_claimed_node(node)) enqueue_if_pending(csr);
+  }
+}
+
+void Controller::on_static_inventory(std::vector<inventory::Machine> machines, bool present) {
+  // A ConfigMap inventory replaces the file's; without one the file's stays.
+  if (present) {
+    inventory_.set_static(std::move(machines), true);
+  } else if (settings_.static_inventory) {
+    inventory_.set_static(*settings_.static_inventory, true);
+  } else {
+    inventory_.set_static({}, false);
+  }
+}
+
+bool Controller::is_leader() const { return !elector_ || elector_->is_leader(); }
+
+Status Controller::serve_endpoints() {
+  auto m = clients_.metrics;
+  metrics_server_->handle("/metrics", [m] {
+    return metrics::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", m->render()};
+  });
+  health_server_->handle("/healthz", [] {
+    return metrics::HttpResponse{200, "text/plain", "ok\n"};
+  });
+  health_server_->handle("/readyz", [this] {
+    return ready_ ? metrics::HttpResponse{200, "text/plain", "ok\n"}
+                  : metrics::HttpResponse{503, "text/plain", "informer caches not synced\n"};
+  });
+  if (Status st = metrics_server_->start(settings_.metrics_bind_address); !st.is_ok()) {
+    return st.annotate("cannot serve metrics");
+  }
+  if (Status st = health_server_->start(settings_.health_bind_address); !st.is_ok()) {
+    return st.annotate("cannot serve health checks");
+  }
+  return Status::ok();
+}
+
+// Nothing is decided before the config, the CSRs and the inventory are synced. False
+// when stopped meanwhile.
+bool Controller::wait_for_caches(std::stop_token stop) {
+  csrs_.informer().wait_for_sync(stop);
+  while (!stop.stop_requested() && !inventory_.has_synced()) {
+    clients_.clock->sleep_for(100ms, stop);
+  }
+  if (stop.stop_requested()) return false;
+  ready_ = true;
+  log::info("caches synced; ready", {{"identity", settings_.identity},
+                                     {"csrs", static_cast<std::int64_t>(csrs_.list().size())}});
+  return true;
+}
+
+void Controller::start_leader_election() {
+  if (!settings_.leader_elect) {
+    clients_.metrics->set_leader(true);
+    return;
+  }
+  leaderelection::ElectorSettings es;
+  es.identity = settings_.identity;
+  elector_ = std::make_unique<leaderelection::LeaderElector>(
+      es,
+      std::make_shared<ApiLeaseLock>(clients_.api, settings_.lease_namespace, settings_.lease_name),
+      clients_.clock,
+      leaderelection::ElectorCallbacks{
+          .on_started_leading =
+              [this] {
+                clients_.metrics->set_leader(true);
+                enqueue_pending();  // decisions deferred while following
+              },
+          .on_stopped_leading = [this] { clients_.metrics->set_leader(false); },
+          .on_new_leader =
+              [](const std::string& leader) {
+                log::info("leader observed", {{"leader", leader}});
+              }});
+  election_ = std::jthread([this](std::stop_token st) { elector_->run(st); });
+}
+
+void Controller::run_worker() {
+  while (auto key = queue_.get()) {
+    auto result = reconciler_->reconcile(*key);
+    if (result.status.is_ok()) {
+      queue_.forget(*key);
+    } else {
+      queue_.add_rate_limited(*key);
+    }
+    queue_.done(*key);
+  }
+}
+
+void Controller::publish_restarts() {
+  auto counts = inventory_.watch_restarts();
+  const auto s = csrs_.informer().stats();
+  counts["certificatesigningrequests"] = s.watch_restarts + s.watch_errors + s.relists_gone;
+  for (const auto& [resource, n] : counts) {
+    for (auto& seen = restarts_seen_[resource]; seen < n; ++seen) {
+      clients_.metrics->watch_restart(resource);
+    }
+  }
+}
+
+void Controller::housekeeping(std::stop_token stop) {
+  const auto& clock = clients_.clock;
+  MonoTime next_resync = clock->now() + settings_.resync;
+  MonoTime next_discovery = clock->now() + settings_.discovery;
+  while (!stop.stop_requested()) {
+    update_pending_gauges(csrs_, *clients_.metrics, clock->wall_now());
+    publish_restarts();
+    if (clock->now() >= next_resync) {
+      enqueue_pending();
+      next_resync = clock->now() + settings_.resync;
+    }
+    if (clock->now() >= next_discovery) {
+      inventory_.discover();
+      next_discovery = clock->now() + settings_.discovery;
+    }
+    clock->sleep_for(1s, stop);
+  }
+}
+
+int Controller::run(std::stop_token stop) {
+  if (Status st = serve_endpoints(); !st.is_ok()) {
+    log::error("start-up failed", {{"error", st.to_string()}});
+    std::cerr << "node-csr-approver: " << st.message() << "\n";
+    return 1;
+  }
+  csrs_.informer().start();
+  inventory_.start();
+  if (Status st = config_.wait_for_sync(stop); !st.is_ok() && st.code() != Code::kCancelled) {
+    log::error("invalid configuration", {{"error", st.to_string()}});
+    std::cerr << "node-csr-approver: invalid configuration: " << st.message() << "\n";
+    shutdown();
+    return 1;
+  }
+  if (wait_for_caches(stop)) {
+    start_leader_election();
+    for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { run_worker(); });
+    enqueue_pending();
+    housekeeping(stop);
+  }
+  shutdown();
+  log::info("stopped cleanly");
+  return 0;
+}
+
+// Idempotent; the order matters: stop taking work, drain the workers, release the lease,
+// stop the watches, then the endpoints.
+void Controller::shutdown() {
+  ready_ = false;
+  queue_.shutdown();
+  workers_.clear();  // joins: in-flight reconciles finish
+  if (election_.joinable()) {
+    election_.request_stop();
+    election_.join();  // the elector releases the lease on its way out
+  }
+  config_.stop();
+  inventory_.stop();
+  csrs_.informer().stop();
+  metrics_server_->stop();
+  health_server_->stop();
+}
+
+}  // namespace nca::daemon
