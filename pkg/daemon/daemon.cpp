@@ -175,10 +175,16 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   auto enqueue_if_pending = [&queue](const approver::CsrPtr& csr) {
     if (approver::is_kubelet_signer(*csr) && csr->is_pending()) queue.add(csr->metadata.name);
   };
+  // A CSR that leaves Pending or the cache is enqueued too: reconcile() then drops what it
+  // remembered about it.
   (void)csrs.informer().add_event_handlers(
       {.on_add = enqueue_if_pending,
-       .on_update = [enqueue_if_pending](const auto&, const auto& csr) { enqueue_if_pending(csr); },
-       .on_delete = {}});
+       .on_update =
+           [&queue](const auto& old_csr, const auto& csr) {
+             if (approver::is_kubelet_signer(*csr) && (csr->is_pending() || old_csr->is_pending()))
+               queue.add(csr->metadata.name);
+           },
+       .on_delete = [&queue](const auto& csr, bool) { queue.add(csr->metadata.name); }});
   auto requeue_nodes = [&csrs, &queue](const std::set<std::string>& nodes) {
     for (const auto& node : nodes) {
       for (const auto& csr : csrs.by_claimed_node(node)) {
