@@ -16,6 +16,7 @@
 #include "daemon/api_adapters.h"
 #include "daemon/config_tracker.h"
 #include "daemon/csr_cache.h"
+#include "daemon/guard_gauges.h"
 #include "daemon/inventory_tracker.h"
 #include "daemon/queue_metrics.h"
 #include "kube/kubeconfig.h"
@@ -303,6 +304,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   MonoTime next_discovery = clock->now() + std::chrono::seconds(o.discovery_seconds);
   while (!stop.stop_requested()) {
     update_pending_gauges(csrs, *metrics, clock->wall_now());
+    update_guard_gauges(csrs, *state, *metrics);
     publish_restarts();
     if (clock->now() >= next_resync) {
       enqueue_pending(csrs, queue);
