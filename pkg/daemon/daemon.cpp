@@ -269,7 +269,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
 
   // --- workers ------------------------------------------------------------------------
   auto writer = std::make_shared<ApiDecisionWriter>(*client, clock);
-  auto events = std::make_shared<ApiEventRecorder>(*client, clock, identity);
+  auto events = std::make_shared<ApiEventRecorder>(*client, clock, identity, metrics);
   auto state = std::make_shared<DaemonState>(inventory, config);
   approver::Reconciler reconciler(
       {std::shared_ptr<approver::CsrSource>(&csrs, [](auto*) {}), state, writer, events, metrics,
