@@ -104,3 +104,17 @@ TEST_CASE("stop() drops what is queued and counts it; record() after stop is dro
   CHECK(f.results["dropped_at_shutdown"] == 3);
   CHECK(f.sink->calls.empty());
 }
+
+TEST_CASE("with the sender thread, a stalled API server never blocks record()") {
+  Fixture f;
+  f.sink->blocked = true;
+  f.rec->start();
+  f.rec->record(spec("csr-a"));  // the sender takes it and hangs in create()
+  for (int i = 0; i < 10; ++i) f.rec->record(spec("csr-" + std::to_string(i)));
+  // Every record() returned while the sink is stuck; the Events wait in the queue.
+  CHECK(f.rec->queued() >= 10);
+  f.sink->release();
+  CHECK(f.sink->wait_for_calls(11));
+  f.rec->stop();
+  CHECK(f.sink->events.size() == 11);
+}
