@@ -39,48 +39,19 @@ std::optional<policy::Decision> Reconciler::evaluate(const std::string& key) con
   return decide(*csr, *snapshot, *config);
 }
 
-bool Reconciler::pending_guard_active() const {
-  std::lock_guard lock(mu_);
-  return guard_active_;
-}
-
-bool Reconciler::first_time(const kube::CertificateSigningRequest& csr, const std::string& reason) {
-  std::lock_guard lock(mu_);
-  auto [it, inserted] = last_reason_.try_emplace(csr.metadata.uid, reason);
-  if (inserted) return true;
-  if (it->second == reason) return false;
-  it->second = reason;
-  return true;
-}
-
-void Reconciler::forget(const std::string& uid) {
-  std::lock_guard lock(mu_);
-  last_reason_.erase(uid);
-}
-
 ReconcileResult Reconciler::reconcile(const std::string& key) {
   const MonoTime started = deps_.clock->now();
   ReconcileResult result;
   CsrPtr csr = deps_.csrs->get(key);
-  if (!csr) return result;  // deleted: nothing to do
-  if (!is_kubelet_signer(*csr)) return result;
-  if (!csr->is_pending() || csr->has_certificate) {
-    forget(csr->metadata.uid);
+  // Deleted, not ours, decided or issued: nothing to do, nothing to remember.
+  if (!csr || !is_kubelet_signer(*csr) || !csr->is_pending() || csr->has_certificate) {
+    reported_.forget(key);
     return result;
   }
 
   auto snapshot = deps_.state->inventory();
   auto config = deps_.state->config();
   policy::Decision d = decide(*csr, *snapshot, *config);
-
-  if (d.kind == policy::CsrKind::kClientBootstrap) {
-    const bool guard = d.reason == policy::reason::kPendingGuardExceeded;
-    {
-      std::lock_guard lock(mu_);
-      guard_active_ = guard;
-    }
-    if (deps_.metrics) deps_.metrics->set_pending_guard(guard);
-  }
 
   result.decision = d;
   if (d.outcome == policy::Outcome::kIgnore) return result;
@@ -92,7 +63,9 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
   const bool writes =
       (d.outcome == policy::Outcome::kApprove || d.outcome == policy::Outcome::kDeny) && !d.dry_run;
 
-  if (writes && !leader) return result;  // followers only keep their caches warm
+  // Followers only keep their caches warm: they write nothing, report nothing and mark
+  // nothing as reported (the next leader reports it).
+  if (!leader) return result;
 
   if (writes) {
     const bool approve = d.outcome == policy::Outcome::kApprove;
@@ -106,7 +79,7 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
       return result;
     }
     result.wrote = true;
-    forget(csr->metadata.uid);
+    reported_.forget(key);
     const WallTime now = deps_.clock->wall_now();
     if (approve && deps_.metrics && csr->metadata.creation_timestamp) {
       deps_.metrics->observe_approval_latency(
@@ -117,12 +90,12 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
     log::info(approve ? "approved CSR" : "denied CSR",
               {{"csr", key}, {"kind", kind}, {"node", d.node_name}, {"reason", d.reason}});
     if (deps_.metrics) deps_.metrics->decision(signer, kind, outcome, d.reason);
-  } else if (first_time(*csr, (d.dry_run ? "dry-run:" : "") + d.reason)) {
+  } else if (reported_.mark(key, csr->metadata.uid, (d.dry_run ? "dry-run:" : "") + d.reason)) {
     // Pending (or dry-run): say why once per reason, not on every re-evaluation.
     const std::string event_reason = d.dry_run ? "DryRun" : "Pending";
     const std::string message = d.dry_run ? "would " + outcome + ": " + d.reason + ": " + d.message
                                           : d.reason + ": " + d.message;
-    if (leader) deps_.events->record(*csr, d.dry_run ? "Normal" : "Warning", event_reason, message);
+    deps_.events->record(*csr, d.dry_run ? "Normal" : "Warning", event_reason, message);
     log::info(d.dry_run ? "dry-run decision" : "CSR left pending", {{"csr", key},
                                                                     {"kind", kind},
                                                                     {"node", d.node_name},

@@ -2,20 +2,23 @@
 // it re-reads the CSR from the cache, skips what is decided, issued or not ours, decides
 // with approver::decide (the one decision function `explain` uses too) against the cache,
 // the current inventory and config, and writes Approved/Denied through
-// the DecisionWriter — only while this replica leads. Every evaluation is visible: an
-// Event, a log line and a metric, recorded once per (CSR, reason) so re-evaluations of a
-// pending CSR do not spam.
+// the DecisionWriter — only while this replica leads. Every evaluation by the leader is
+// visible: an Event, a log line and a metric, recorded once per (CSR, reason) so
+// re-evaluations of a pending CSR do not spam. Followers record nothing and mark nothing
+// as reported, so the replica that becomes leader reports every pending CSR's reason.
+// The per-CSR bookkeeping is dropped when the CSR is deleted, decided (by anyone), issued
+// or not ours: reconcile() of such a key forgets it, so handlers enqueue those keys too.
 //
 // Thread-safe: several workers may call reconcile() for different keys at once (the work
 // queue never hands the same key to two workers).
 #pragma once
 
+#include <cstddef>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "approver/reported_reasons.h"
 #include "approver/seams.h"
 #include "base/clock.h"
 #include "metrics/metrics.h"
@@ -54,20 +57,16 @@ class Reconciler {
   // Decides (approver::decide over the cache) without writing or recording anything.
   std::optional<policy::Decision> evaluate(const std::string& key) const;
 
-  // Pending-guard state after the last evaluation of a bootstrap CSR.
-  bool pending_guard_active() const;
+  // CSRs whose last reported reason is remembered (bounded by the pending CSRs).
+  std::size_t tracked_csrs() const { return reported_.size(); }
 
  private:
   policy::Decision decide(const kube::CertificateSigningRequest& csr,
                           const inventory::Snapshot& snapshot,
                           const policy::PolicyConfig& config) const;
-  bool first_time(const kube::CertificateSigningRequest& csr, const std::string& reason);
-  void forget(const std::string& uid);
 
   ReconcilerDeps deps_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::string> last_reason_;  // CSR uid → last recorded reason
-  bool guard_active_ = false;
+  ReportedReasons reported_;
 };
 
 }  // namespace nca::approver

@@ -39,8 +39,15 @@ Status ApiDecisionWriter::write(const kube::CertificateSigningRequest& csr, bool
 }
 
 ApiEventRecorder::ApiEventRecorder(std::shared_ptr<kube::ApiClient> client,
-                                   std::shared_ptr<Clock> clock, std::string instance)
-    : client_(std::move(client)), clock_(std::move(clock)), instance_(std::move(instance)) {}
+                                   std::shared_ptr<Clock> clock, std::string instance,
+                                   std::shared_ptr<metrics::Metrics> metrics)
+    : instance_(std::move(instance)),
+      recorder_({}, std::make_shared<events::ApiEventSink>(std::move(client)), std::move(clock),
+                [metrics](std::string_view result) {
+                  if (metrics) metrics->event(result);
+                }) {
+  recorder_.start();
+}
 
 void ApiEventRecorder::record(const kube::CertificateSigningRequest& csr, std::string_view type,
                               std::string_view reason, std::string_view message) {
@@ -52,14 +59,7 @@ void ApiEventRecorder::record(const kube::CertificateSigningRequest& csr, std::s
   spec.reason = std::string(reason);
   spec.message = std::string(message);
   spec.reporting_instance = instance_;
-  const std::string ns = kube::event_namespace(spec.involved_object);
-  auto created =
-      client_->create(kube::resources::events(), ns, kube::build_event(spec, clock_->wall_now()));
-  if (!created) {
-    log::warn("recording an Event failed", {{"csr", csr.metadata.name},
-                                            {"reason", spec.reason},
-                                            {"error", created.status().to_string()}});
-  }
+  recorder_.record(std::move(spec));
 }
 
 ApiLeaseLock::ApiLeaseLock(std::shared_ptr<kube::ApiClient> client, std::string ns,

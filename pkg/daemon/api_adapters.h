@@ -7,8 +7,10 @@
 
 #include "approver/seams.h"
 #include "base/clock.h"
+#include "events/async_recorder.h"
 #include "kube/client.h"
 #include "leaderelection/lease_lock.h"
+#include "metrics/metrics.h"
 
 namespace nca::daemon {
 
@@ -26,19 +28,22 @@ class ApiDecisionWriter final : public approver::DecisionWriter {
   std::shared_ptr<Clock> clock_;
 };
 
-// Creates core/v1 Events about CSRs (in the namespace client-go uses for cluster-scoped
-// objects). Failures are logged, never returned: an Event is evidence, not a decision.
+// Records core/v1 Events about CSRs (in the namespace client-go uses for cluster-scoped
+// objects) through an events::AsyncRecorder it owns: record() only enqueues (never blocks
+// a worker on the API); its sender thread aggregates repeats into count + lastTimestamp
+// PATCHes and rate-limits per CSR. The thread starts here and stops in the destructor
+// (queued Events are then dropped and counted). Failures are logged and counted
+// (metric node_csr_approver_events_total), never returned: an Event is evidence.
 class ApiEventRecorder final : public approver::EventRecorder {
  public:
   ApiEventRecorder(std::shared_ptr<kube::ApiClient> client, std::shared_ptr<Clock> clock,
-                   std::string instance);
+                   std::string instance, std::shared_ptr<metrics::Metrics> metrics = nullptr);
   void record(const kube::CertificateSigningRequest& csr, std::string_view type,
               std::string_view reason, std::string_view message) override;
 
  private:
-  std::shared_ptr<kube::ApiClient> client_;
-  std::shared_ptr<Clock> clock_;
   std::string instance_;
+  events::AsyncRecorder recorder_;
 };
 
 // The leader record in a coordination.k8s.io/v1 Lease.

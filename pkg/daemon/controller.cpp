@@ -5,6 +5,7 @@
 #include "approver/csr_index.h"
 #include "base/log.h"
 #include "daemon/api_adapters.h"
+#include "daemon/guard_gauges.h"
 #include "daemon/queue_metrics.h"
 #include "metrics/http_server.h"
 
@@ -79,20 +80,27 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
             on_static_inventory(std::move(machines), present);
           },
           [this] { enqueue_pending(); }) {
+  // A CSR that leaves Pending or the cache is enqueued too: reconcile() then drops what it
+  // remembered about it.
   (void)csrs_.informer().add_event_handlers(
       {.on_add = [this](const approver::CsrPtr& csr) { enqueue_if_pending(csr); },
-       .on_update = [this](const auto&, const approver::CsrPtr& csr) { enqueue_if_pending(csr); },
-       .on_delete = {}});
+       .on_update =
+           [this](const approver::CsrPtr& old_csr, const approver::CsrPtr& csr) {
+             if (approver::is_kubelet_signer(*csr) && (csr->is_pending() || old_csr->is_pending()))
+               queue_.add(csr->metadata.name);
+           },
+       .on_delete = [this](const approver::CsrPtr& csr, bool) { queue_.add(csr->metadata.name); }});
   if (settings_.static_inventory) inventory_.set_static(*settings_.static_inventory, true);
   if (!settings_.config_map_namespace.empty()) {
     config_.watch(clients_.api, clients_.clock, settings_.config_map_namespace,
                   settings_.config_map_name);
   }
+  state_ = std::make_shared<State>(inventory_, config_);
   reconciler_ = std::make_unique<approver::Reconciler>(approver::ReconcilerDeps{
-      std::shared_ptr<approver::CsrSource>(&csrs_, [](auto*) {}),
-      std::make_shared<State>(inventory_, config_),
+      std::shared_ptr<approver::CsrSource>(&csrs_, [](auto*) {}), state_,
       std::make_shared<ApiDecisionWriter>(clients_.api, clients_.clock),
-      std::make_shared<ApiEventRecorder>(clients_.api, clients_.clock, settings_.identity),
+      std::make_shared<ApiEventRecorder>(clients_.api, clients_.clock, settings_.identity,
+                                         clients_.metrics),
       clients_.metrics, clients_.clock, [this] { return is_leader(); }, nullptr});
 }
 
@@ -214,6 +222,7 @@ void Controller::housekeeping(std::stop_token stop) {
   MonoTime next_discovery = clock->now() + settings_.discovery;
   while (!stop.stop_requested()) {
     update_pending_gauges(csrs_, *clients_.metrics, clock->wall_now());
+    update_guard_gauges(csrs_, *state_, *clients_.metrics);
     publish_restarts();
     if (clock->now() >= next_resync) {
       enqueue_pending();

@@ -105,6 +105,7 @@ class Controller {
   CsrCache csrs_;
   InventoryTracker inventory_;
   ConfigTracker config_;
+  std::shared_ptr<State> state_;
   std::unique_ptr<approver::Reconciler> reconciler_;
   std::unique_ptr<leaderelection::LeaderElector> elector_;
   std::jthread election_;

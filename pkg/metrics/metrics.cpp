@@ -91,10 +91,29 @@ struct Metrics::Impl {
                                  .Help("1 while the pending-CSR flood guard stops approvals.")
                                  .Register(*registry)
                                  .Add({});
+  prometheus::Gauge& pending_bootstrap =
+      BuildGauge()
+          .Name("node_csr_approver_pending_bootstrap_csrs")
+          .Help("Pending client-bootstrap CSRs, as the flood guard counts them.")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& pending_bootstrap_limit =
+      BuildGauge()
+          .Name("node_csr_approver_pending_bootstrap_limit")
+          .Help("The flood guard's limit on pending client-bootstrap CSRs.")
+          .Register(*registry)
+          .Add({});
   prometheus::Family<prometheus::Counter>& reloads =
       BuildCounter()
           .Name("node_csr_approver_config_reloads_total")
           .Help("Configuration reloads by result (success, failure).")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& events =
+      BuildCounter()
+          .Name("node_csr_approver_events_total")
+          .Help(
+              "Events handled by the recorder, by result (created, patched, rate_limited, "
+              "queue_full, failed, dropped_at_shutdown).")
           .Register(*registry);
   prometheus::Family<prometheus::Gauge>& build_info =
       BuildGauge()
@@ -113,6 +132,10 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   }
   impl_->reloads.Add({{"result", "success"}});
   impl_->reloads.Add({{"result", "failure"}});
+  for (const char* result :
+       {"created", "patched", "rate_limited", "queue_full", "failed", "dropped_at_shutdown"}) {
+    impl_->events.Add({{"result", result}});
+  }
   // The watches every daemon runs (inventory APIs appear once they restart): a counter
   // that exists at 0 lets increase() see its first restart.
   for (const char* resource : {"certificatesigningrequests", "nodes"}) {
@@ -150,9 +173,17 @@ void Metrics::api_request(std::string_view verb, int code) {
   impl_->api_requests.Add({{"verb", s(verb)}, {"code", std::to_string(code)}}).Increment();
 }
 void Metrics::set_leader(bool leader) { impl_->is_leader.Set(leader ? 1 : 0); }
-void Metrics::set_pending_guard(bool active) { impl_->guard.Set(active ? 1 : 0); }
+void Metrics::set_pending_guard(double pending_bootstrap, double limit) {
+  impl_->pending_bootstrap.Set(pending_bootstrap);
+  impl_->pending_bootstrap_limit.Set(limit);
+  impl_->guard.Set(pending_bootstrap > limit ? 1 : 0);
+}
 void Metrics::config_reload(std::string_view result) {
   impl_->reloads.Add({{"result", s(result)}}).Increment();
+}
+
+void Metrics::event(std::string_view result) {
+  impl_->events.Add({{"result", s(result)}}).Increment();
 }
 
 std::string Metrics::render() const {

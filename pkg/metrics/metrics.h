@@ -34,8 +34,13 @@ class Metrics {
   void watch_restart(std::string_view resource);
   void api_request(std::string_view verb, int code);  // code 0 = transport error
   void set_leader(bool leader);
-  void set_pending_guard(bool active);
+  // The client-bootstrap flood guard: pending bootstrap CSRs counted against the limit;
+  // the guard is active (approvals held) while count > limit.
+  void set_pending_guard(double pending_bootstrap, double limit);
   void config_reload(std::string_view result);  // "success" | "failure"
+  // One Event handled by the recorder: "created", "patched", "rate_limited",
+  // "queue_full", "failed", "dropped_at_shutdown".
+  void event(std::string_view result);
 
   // The Prometheus text exposition of everything above.
   std::string render() const;

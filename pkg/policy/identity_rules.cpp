@@ -6,6 +6,7 @@
 #include <array>
 #include <set>
 
+#include "policy/pending_guard.h"
 #include "policy/reasons.h"
 #include "policy/rules.h"
 #include "x509/ip_address.h"
@@ -314,22 +315,7 @@ void bootstrap_creation_window(const Context& c, Recorder& rec) {
 }
 
 void bootstrap_pending_guard(const Context& c, Recorder& rec) {
-  const auto& guard = c.config.pending_guard;
-  std::int64_t limit = 0;
-  std::string how;
-  if (guard.fixed_limit) {
-    limit = *guard.fixed_limit;
-    how = "fixed limit";
-  } else {
-    std::set<std::string_view> awaiting;
-    for (const auto& m : c.in.inventory.machines) {
-      if (m.node_name.empty() || m.has_node_ref) continue;
-      if (c.in.inventory.node(m.node_name) == nullptr) awaiting.insert(m.node_name);
-    }
-    limit = static_cast<std::int64_t>(awaiting.size()) + guard.slack;
-    how = std::to_string(awaiting.size()) + " machines awaiting a Node + slack " +
-          std::to_string(guard.slack);
-  }
+  const auto [limit, how] = pending_guard_limit(c.config.pending_guard, c.in.inventory);
   const auto pending = c.in.pending_bootstrap_csrs;
   if (pending > limit) {
     rec.fail(r::kPendingGuardExceeded, std::to_string(pending) +

@@ -192,12 +192,25 @@ expect_metric attacks 0 node_csr_approver_decisions_total 'outcome="approve"'
 expect_metric attacks 0 node_csr_approver_decisions_total 'outcome="deny"'
 expect_metric attacks "${#evaluated[@]}" node_csr_approver_decisions_total 'outcome="pending"'
 expect_metric attacks 1 node_csr_approver_is_leader
+# Events go through the asynchronous recorder: one created per evaluated CSR, none lost.
+created="$(metric_sum attacks node_csr_approver_events_total 'result="created"')"
+((created >= ${#evaluated[@]})) && pass "Events created through the recorder: $created" ||
+  fail "only $created Events created for ${#evaluated[@]} evaluated CSRs"
+expect_metric attacks 0 node_csr_approver_events_total 'result="failed"'
+expect_metric attacks 0 node_csr_approver_events_total 'result="queue_full"'
+# The flood-guard gauges follow the cache: bootstrap attacks counted, then 0 once deleted.
+boot_gauge() { [[ "$(metric_sum attacks node_csr_approver_pending_bootstrap_csrs)" != 0 ]]; }
+wait_for 20 boot_gauge && pass "pending bootstrap gauge counts the bootstrap attacks ($(metric_sum attacks node_csr_approver_pending_bootstrap_csrs))" ||
+  fail "pending bootstrap gauge 0 while bootstrap attack CSRs are pending"
 gauge_ok() { [[ "$(metric_sum attacks node_csr_approver_pending_csrs)" != 0 ]]; }
 wait_for 20 gauge_ok && pass "pending gauge counts the attack CSRs ($(metric_sum attacks node_csr_approver_pending_csrs))" ||
   fail "pending gauge 0 while attack CSRs are pending"
 kubectl delete csr -l nca-e2e=attack >/dev/null
 wait_for 30 pending_gauge_zero attacks && pass "pending gauge back to 0 after deleting them" ||
   fail "pending gauge $(metric_sum attacks node_csr_approver_pending_csrs) after deleting the attack CSRs"
+boot_zero() { [[ "$(metric_sum attacks node_csr_approver_pending_bootstrap_csrs)" == 0 ]]; }
+wait_for 30 boot_zero && pass "pending bootstrap gauge back to 0 after deleting them" ||
+  fail "pending bootstrap gauge $(metric_sum attacks node_csr_approver_pending_bootstrap_csrs) after deleting the attack CSRs"
 
 stop_approver attacks
 kubectl delete node atk-node atk-victim --ignore-not-found >/dev/null

@@ -18,6 +18,10 @@ class FakeCsrs : public CsrSource {
     auto name = csr.metadata.name;
     csrs_[name] = std::make_shared<const kube::CertificateSigningRequest>(std::move(csr));
   }
+  void remove(const std::string& name) {
+    std::lock_guard lock(mu_);
+    csrs_.erase(name);
+  }
   CsrPtr get(const std::string& name) const override {
     std::lock_guard lock(mu_);
     auto it = csrs_.find(name);

@@ -201,3 +201,48 @@ TEST_CASE("dry-run records the would-be decision and writes nothing") {
   CHECK(f.events->events[0].reason == "DryRun");
   CHECK(f.events->events[0].message.rfind("would approve", 0) == 0);
 }
+
+TEST_CASE("a follower marks nothing as reported, so it reports once it leads") {
+  Fixture f;
+  f.leader = false;
+  f.csrs->put(serving_csr("csr-evil", "worker-0", "192.0.2.11"));
+  CHECK(f.reconciler.reconcile("csr-evil").decision->outcome == policy::Outcome::kPending);
+  CHECK(f.events->events.empty());
+  CHECK(f.reconciler.tracked_csrs() == 0);
+  f.leader = true;  // won the election: the pending reason is reported now, once
+  f.reconciler.reconcile("csr-evil");
+  f.reconciler.reconcile("csr-evil");
+  REQUIRE(f.events->events.size() == 1);
+  CHECK(f.events->events[0].reason == "Pending");
+}
+
+TEST_CASE("per-CSR bookkeeping is dropped when a CSR is deleted, decided elsewhere or replaced") {
+  Fixture f;
+  for (const char* name : {"csr-1", "csr-2", "csr-3"}) {
+    f.csrs->put(serving_csr(name, "worker-0", "192.0.2.11"));
+    f.reconciler.reconcile(name);
+  }
+  REQUIRE(f.reconciler.tracked_csrs() == 3);
+
+  f.csrs->remove("csr-1");  // deleted (by the garbage collector, an admin, …)
+  f.reconciler.reconcile("csr-1");
+  CHECK(f.reconciler.tracked_csrs() == 2);
+
+  auto decided = serving_csr("csr-2", "worker-0", "192.0.2.11");  // an admin denied it
+  decided.conditions.push_back({"Denied", "True", "Admin", "no", {}, {}});
+  f.csrs->put(decided);
+  f.reconciler.reconcile("csr-2");
+  CHECK(f.reconciler.tracked_csrs() == 1);
+
+  // Same name, new object: its reason is reported again, and the entry is not duplicated.
+  auto replaced = serving_csr("csr-3", "worker-0", "192.0.2.11");
+  replaced.metadata.uid = "uid-csr-3-again";
+  f.csrs->put(replaced);
+  f.reconciler.reconcile("csr-3");
+  CHECK(f.reconciler.tracked_csrs() == 1);
+  CHECK(f.events->events.size() == 4);
+
+  f.csrs->remove("csr-3");
+  f.reconciler.reconcile("csr-3");
+  CHECK(f.reconciler.tracked_csrs() == 0);
+}

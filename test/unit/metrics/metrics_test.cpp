@@ -15,8 +15,9 @@ TEST_CASE("metrics render with the documented names, labels and values") {
   m.set_pending("kubernetes.io/kube-apiserver-client-kubelet", 3);
   m.api_request("PUT", 409);
   m.set_leader(true);
-  m.set_pending_guard(true);
+  m.set_pending_guard(7, 5);
   m.config_reload("failure");
+  m.event("rate_limited");
   m.watch_restart("certificatesigningrequests");
   m.observe_approval_latency(0.2);
   const std::string text = m.render();
@@ -33,12 +34,26 @@ TEST_CASE("metrics render with the documented names, labels and values") {
   CHECK(has_line(text, R"(node_csr_approver_api_requests_total{code="409",verb="PUT"} 1)"));
   CHECK(has_line(text, "node_csr_approver_is_leader 1"));
   CHECK(has_line(text, "node_csr_approver_pending_guard_active 1"));
+  CHECK(has_line(text, "node_csr_approver_pending_bootstrap_csrs 7"));
+  CHECK(has_line(text, "node_csr_approver_pending_bootstrap_limit 5"));
   CHECK(has_line(text, R"(node_csr_approver_config_reloads_total{result="failure"} 1)"));
   CHECK(has_line(text, R"(node_csr_approver_config_reloads_total{result="success"} 0)"));
+  CHECK(has_line(text, R"(node_csr_approver_events_total{result="rate_limited"} 1)"));
+  CHECK(has_line(text, R"(node_csr_approver_events_total{result="queue_full"} 0)"));
   CHECK(has_line(
       text, R"(node_csr_approver_watch_restarts_total{resource="certificatesigningrequests"} 1)"));
   CHECK(has_line(text, R"(node_csr_approver_watch_restarts_total{resource="nodes"} 0)"));
   CHECK(has_line(text, "node_csr_approver_approval_latency_seconds_count 1"));
   CHECK(has_line(text, R"(node_csr_approver_approval_latency_seconds_bucket{le="0.25"} 1)"));
   CHECK(has_line(text, R"(node_csr_approver_approval_latency_seconds_bucket{le="0.1"} 0)"));
+}
+
+TEST_CASE("the pending guard is active exactly while the count exceeds the limit") {
+  nca::metrics::Metrics m("t");
+  m.set_pending_guard(5, 5);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_guard_active 0"));
+  m.set_pending_guard(6, 5);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_guard_active 1"));
+  m.set_pending_guard(0, 5);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_guard_active 0"));
 }
