@@ -96,6 +96,11 @@ struct Metrics::Impl {
           .Name("node_csr_approver_config_reloads_total")
           .Help("Configuration reloads by result (success, failure).")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& fields_skipped =
+      BuildCounter()
+          .Name("node_csr_approver_inventory_fields_skipped_total")
+          .Help("Fields of inventory objects left out because they did not decode, by resource.")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& build_info =
       BuildGauge()
           .Name("node_csr_approver_build_info")
@@ -113,6 +118,8 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   }
   impl_->reloads.Add({{"result", "success"}});
   impl_->reloads.Add({{"result", "failure"}});
+  impl_->reloads.Add({{"result", "fallback"}});
+  impl_->fields_skipped.Add({{"resource", "nodes"}});
   // The watches every daemon runs (inventory APIs appear once they restart): a counter
   // that exists at 0 lets increase() see its first restart.
   for (const char* resource : {"certificatesigningrequests", "nodes"}) {
@@ -153,6 +160,10 @@ void Metrics::set_leader(bool leader) { impl_->is_leader.Set(leader ? 1 : 0); }
 void Metrics::set_pending_guard(bool active) { impl_->guard.Set(active ? 1 : 0); }
 void Metrics::config_reload(std::string_view result) {
   impl_->reloads.Add({{"result", s(result)}}).Increment();
+}
+
+void Metrics::inventory_fields_skipped(std::string_view resource, std::size_t count) {
+  impl_->fields_skipped.Add({{"resource", s(resource)}}).Increment(static_cast<double>(count));
 }
 
 std::string Metrics::render() const {

@@ -4,6 +4,7 @@
 // rename is a breaking change. Thread-safe: every method may be called from any thread.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,7 +36,10 @@ class Metrics {
   void api_request(std::string_view verb, int code);  // code 0 = transport error
   void set_leader(bool leader);
   void set_pending_guard(bool active);
-  void config_reload(std::string_view result);  // "success" | "failure"
+  void config_reload(std::string_view result);  // "success" | "failure" | "fallback"
+  // Fields of inventory objects (nodes, machines, baremetalhosts) that did not decode and
+  // were left out; the objects themselves are kept.
+  void inventory_fields_skipped(std::string_view resource, std::size_t count);
 
   // The Prometheus text exposition of everything above.
   std::string render() const;
