@@ -18,6 +18,7 @@
 #include "daemon/csr_cache.h"
 #include "daemon/inventory_tracker.h"
 #include "daemon/queue_metrics.h"
+#include "daemon/readiness.h"
 #include "kube/kubeconfig.h"
 #include "leaderelection/leader_elector.h"
 #include "metrics/http_server.h"
@@ -146,7 +147,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   if (!client) return fail("cannot create the Kubernetes client", client.status());
 
   // --- HTTP endpoints -----------------------------------------------------------------
-  std::atomic<bool> ready{false};
+  Readiness ready;
   metrics::HttpServer metrics_server, health_server;
   metrics_server.handle("/metrics", [metrics] {
     return metrics::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
@@ -154,8 +155,8 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   });
   health_server.handle("/healthz", [] { return metrics::HttpResponse{200, "text/plain", "ok\n"}; });
   health_server.handle("/readyz", [&ready] {
-    return ready ? metrics::HttpResponse{200, "text/plain", "ok\n"}
-                 : metrics::HttpResponse{503, "text/plain", "informer caches not synced\n"};
+    auto [code, body] = ready.render();
+    return metrics::HttpResponse{code, "text/plain", body};
   });
   if (Status st = metrics_server.start(o.metrics_bind_address); !st.is_ok()) {
     return fail("cannot serve metrics", st);
@@ -186,7 +187,8 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
       }
     }
   };
-  InventoryTracker inventory(*client, clock, requeue_nodes);
+  InventoryTracker inventory(*client, clock, requeue_nodes, metrics);
+  ready.add_check("inventory", [&inventory] { return inventory.not_synced_reason(); });
   if (static_file) inventory.set_static(*static_file, true);
   ConfigTracker config(
       base, o.dry_run, metrics,
@@ -231,7 +233,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   while (!stop.stop_requested() && !inventory.has_synced())
     clock->sleep_for(100ms, stop.get_token());
   if (!stop.stop_requested()) {
-    ready = true;
+    ready.set_ready(true);
     log::info("caches synced; ready",
               {{"identity", identity}, {"csrs", static_cast<std::int64_t>(csrs.list().size())}});
   }
@@ -248,6 +250,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
             .on_started_leading =
                 [&] {
                   metrics->set_leader(true);
+                  config.store_last_good();
                   enqueue_pending(csrs, queue);  // decisions deferred while following
                 },
             .on_stopped_leading = [&] { metrics->set_leader(false); },
@@ -259,6 +262,8 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   } else {
     metrics->set_leader(true);
   }
+  config.set_leader_check([&elector] { return !elector || elector->is_leader(); });
+  config.store_last_good();
 
   // --- workers ------------------------------------------------------------------------
   auto writer = std::make_shared<ApiDecisionWriter>(*client, clock);
@@ -310,7 +315,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   }
 
   // --- orderly shutdown ---------------------------------------------------------------
-  ready = false;
+  ready.set_ready(false);
   queue.shutdown();
   workers.clear();  // joins: in-flight reconciles finish
   if (election.joinable()) {
