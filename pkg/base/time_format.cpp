@@ -1,6 +1,7 @@
 #include "base/time_format.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 namespace nca {
@@ -72,6 +73,11 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
   const long long secs =
       days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day)) * 86400LL +
       hour * 3600LL + min * 60LL + sec - offset;
+  // WallTime counts nanoseconds in 64 bits (years 1677..2262): a time outside that is not
+  // one we can hold, and converting it would overflow (found by api_body_fuzz).
+  constexpr long long kMaxSecs =
+      std::chrono::duration_cast<std::chrono::seconds>(WallTime::duration::max()).count() - 1;
+  if (secs > kMaxSecs || secs < -kMaxSecs) return std::nullopt;
   return WallTime{} + std::chrono::duration_cast<WallTime::duration>(
                           std::chrono::seconds(secs) + std::chrono::nanoseconds(nanos));
 }

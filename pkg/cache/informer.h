@@ -3,8 +3,10 @@
 //
 //  * Objects arrive as JSON and are decoded by the injected Decoder; an object that does
 //    not decode is skipped (counted in stats().decode_errors), never fatal: a watch event
-//    leaves the cached version as it was, a relist leaves the object out of the store
-//    (delivered as a tombstone if it was cached).
+//    leaves the cached version as it was, and so does a relist — an object the server
+//    still lists is never forgotten because its new version does not decode (consumers
+//    rely on "absent from the cache" meaning "absent from the cluster"). One that was
+//    never decoded stays out of the store.
 //  * The store is updated first, then handlers run: a handler reading the Lister sees
 //    the change it is told about.
 //  * Handlers run on the informer's (reflector's) thread, one at a time, in the order of
@@ -112,6 +114,8 @@ class Informer final : private ReflectorSink {
       Result<T> obj = decode(raw);
       if (!obj) {
         errors.push_back(obj.status().annotate(raw.key));
+        // Still listed: keep what we had, as a watch event would.
+        if (Ptr kept = store_->get(raw.key)) fresh[raw.key] = std::move(kept);
         continue;
       }
       auto ptr = std::make_shared<const T>(std::move(obj).value());

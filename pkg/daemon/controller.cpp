@@ -72,8 +72,9 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
       health_server_(std::make_unique<metrics::HttpServer>()),
       queue_(queue_options(clients_)),
       csrs_(clients_.api, clients_.clock),
-      inventory_(clients_.api, clients_.clock,
-                 [this](const std::set<std::string>& nodes) { requeue_nodes(nodes); }),
+      inventory_(
+          clients_.api, clients_.clock,
+          [this](const std::set<std::string>& nodes) { requeue_nodes(nodes); }, clients_.metrics),
       config_(
           settings_.base_config, settings_.dry_run, clients_.metrics,
           [this](std::vector<inventory::Machine> machines, bool present) {
@@ -90,6 +91,7 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
                queue_.add(csr->metadata.name);
            },
        .on_delete = [this](const approver::CsrPtr& csr, bool) { queue_.add(csr->metadata.name); }});
+  ready_.add_check("inventory", [this] { return inventory_.not_synced_reason(); });
   if (settings_.static_inventory) inventory_.set_static(*settings_.static_inventory, true);
   if (!settings_.config_map_namespace.empty()) {
     config_.watch(clients_.api, clients_.clock, settings_.config_map_namespace,
@@ -142,8 +144,8 @@ Status Controller::serve_endpoints() {
     return metrics::HttpResponse{200, "text/plain", "ok\n"};
   });
   health_server_->handle("/readyz", [this] {
-    return ready_ ? metrics::HttpResponse{200, "text/plain", "ok\n"}
-                  : metrics::HttpResponse{503, "text/plain", "informer caches not synced\n"};
+    auto [code, body] = ready_.render();
+    return metrics::HttpResponse{code, "text/plain", body};
   });
   if (Status st = metrics_server_->start(settings_.metrics_bind_address); !st.is_ok()) {
     return st.annotate("cannot serve metrics");
@@ -162,7 +164,7 @@ bool Controller::wait_for_caches(std::stop_token stop) {
     clients_.clock->sleep_for(100ms, stop);
   }
   if (stop.stop_requested()) return false;
-  ready_ = true;
+  ready_.set_ready(true);
   log::info("caches synced; ready", {{"identity", settings_.identity},
                                      {"csrs", static_cast<std::int64_t>(csrs_.list().size())}});
   return true;
@@ -183,6 +185,7 @@ void Controller::start_leader_election() {
           .on_started_leading =
               [this] {
                 clients_.metrics->set_leader(true);
+                config_.store_last_good();
                 enqueue_pending();  // decisions deferred while following
               },
           .on_stopped_leading = [this] { clients_.metrics->set_leader(false); },
@@ -252,6 +255,8 @@ int Controller::run(std::stop_token stop) {
   }
   if (wait_for_caches(stop)) {
     start_leader_election();
+    config_.set_leader_check([this] { return is_leader(); });
+    config_.store_last_good();
     for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { run_worker(); });
     enqueue_pending();
     housekeeping(stop);
@@ -264,7 +269,7 @@ int Controller::run(std::stop_token stop) {
 // Idempotent; the order matters: stop taking work, drain the workers, release the lease,
 // stop the watches, then the endpoints.
 void Controller::shutdown() {
-  ready_ = false;
+  ready_.set_ready(false);
   queue_.shutdown();
   workers_.clear();  // joins: in-flight reconciles finish
   if (election_.joinable()) {

@@ -28,6 +28,7 @@
 #include "daemon/config_tracker.h"
 #include "daemon/csr_cache.h"
 #include "daemon/inventory_tracker.h"
+#include "daemon/readiness.h"
 #include "inventory/machine.h"
 #include "kube/client.h"
 #include "leaderelection/leader_elector.h"
@@ -99,7 +100,7 @@ class Controller {
 
   const ControllerSettings settings_;
   const ControllerClients clients_;
-  std::atomic<bool> ready_{false};
+  Readiness ready_;
   std::unique_ptr<metrics::HttpServer> metrics_server_, health_server_;
   workqueue::RateLimitingQueue queue_;
   CsrCache csrs_;

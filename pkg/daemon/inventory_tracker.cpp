@@ -9,22 +9,31 @@
 
 namespace nca::daemon {
 
-std::vector<std::vector<InventoryApi>> known_inventory_apis() {
-  auto api = [](std::string group, std::string version, std::string resource) {
-    return InventoryApi{group + "/" + version + " " + resource,
-                        kube::Resource{group, version, resource, true}};
+InventorySources rest_sources(std::shared_ptr<kube::RestClient> client) {
+  InventorySources s;
+  s.list_watcher = [client](const kube::Resource& r) -> std::shared_ptr<kube::ListWatcher> {
+    return std::make_shared<kube::RestListWatcher>(client, r);
   };
-  return {
-      {api("machine.openshift.io", "v1beta1", "machines")},
-      {api("cluster.x-k8s.io", "v1beta2", "machines"),
-       api("cluster.x-k8s.io", "v1beta1", "machines")},
-      {api("metal3.io", "v1alpha1", "baremetalhosts")},
+  s.served = [client](const kube::Resource& r) {
+    return client->has_resource(r.group, r.version, r.resource);
   };
+  return s;
 }
 
 InventoryTracker::InventoryTracker(std::shared_ptr<kube::RestClient> client,
-                                   std::shared_ptr<Clock> clock, ChangeFn on_change)
-    : client_(std::move(client)), clock_(std::move(clock)), on_change_(std::move(on_change)) {}
+                                   std::shared_ptr<Clock> clock, ChangeFn on_change,
+                                   std::shared_ptr<metrics::Metrics> metrics)
+    : InventoryTracker(rest_sources(std::move(client)), std::move(clock), std::move(on_change),
+                       std::move(metrics), DiscoveryOptions{}) {}
+
+InventoryTracker::InventoryTracker(InventorySources sources, std::shared_ptr<Clock> clock,
+                                   ChangeFn on_change, std::shared_ptr<metrics::Metrics> metrics,
+                                   DiscoveryOptions options)
+    : sources_(std::move(sources)),
+      clock_(std::move(clock)),
+      on_change_(std::move(on_change)),
+      metrics_(std::move(metrics)),
+      options_(options) {}
 
 InventoryTracker::~InventoryTracker() { stop(); }
 
@@ -48,16 +57,30 @@ void InventoryTracker::put(const std::string& source_key,
   if (on_change_ && !affected.empty()) on_change_(affected);
 }
 
+void InventoryTracker::record_problems(const std::string& resource, const std::string& key,
+                                       const inventory::Decoded& d) {
+  if (d.warnings.empty() && (d.machine || d.skipped.empty())) return;
+  if (!d.warnings.empty()) {
+    std::string skipped;
+    for (const auto& w : d.warnings) skipped += (skipped.empty() ? "" : "; ") + w;
+    log::warn("inventory object kept with fields left out",
+              {{"object", key}, {"skipped", skipped}, {"degraded", d.degraded()}});
+    if (metrics_) metrics_->inventory_fields_skipped(resource, d.warnings.size());
+  }
+  if (!d.machine) log::debug("inventory object skipped", {{"object", key}, {"why", d.skipped}});
+}
+
 void InventoryTracker::start() {
   cache::ReflectorOptions opts;
   opts.name = "nodes";
   opts.clock = clock_;
   nodes_ = std::make_unique<cache::Informer<kube::Node>>(
-      std::make_shared<kube::RestListWatcher>(client_, kube::resources::nodes()),
+      sources_.list_watcher(kube::resources::nodes()),
       [](const nlohmann::json& j) { return kube::decode_node(j); }, opts);
   auto node_key = [](const kube::Node& n) { return "Node//" + n.metadata.name; };
   auto upsert = [this, node_key](const std::shared_ptr<const kube::Node>& n) {
     inventory::Decoded d = inventory::node_machine(*n);
+    record_problems("nodes", node_key(*n), d);
     put(node_key(*n), d.machine);
   };
   (void)nodes_->add_event_handlers(
@@ -65,25 +88,26 @@ void InventoryTracker::start() {
        .on_update = [upsert](const auto&, const auto& n) { upsert(n); },
        .on_delete = [this, node_key](const auto& n, bool) { put(node_key(*n), std::nullopt); }});
   nodes_->start();
-  discover();
+  start_crd_watch();
+  discovery_thread_ = std::jthread([this](std::stop_token st) { discovery_loop(st); });
 }
 
-void InventoryTracker::start_crd_informer(const InventoryApi& api) {
+cache::Informer<kube::Unstructured>* InventoryTracker::start_crd_informer(const InventoryApi& api) {
   cache::ReflectorOptions opts;
   opts.name = api.resource.qualified_name();
   opts.clock = clock_;
   auto informer = std::make_unique<cache::Informer<kube::Unstructured>>(
-      std::make_shared<kube::RestListWatcher>(client_, api.resource),
+      sources_.list_watcher(api.resource),
       [](const nlohmann::json& j) { return kube::decode_unstructured(j); }, opts);
   const std::string prefix = api.resource.qualified_name() + "/";
   auto key_of = [prefix](const kube::Unstructured& u) {
     return prefix + u.metadata.namespace_ + "/" + u.metadata.name;
   };
-  auto upsert = [this, key_of](const std::shared_ptr<const kube::Unstructured>& u) {
+  const std::string resource = api.resource.resource;
+  auto upsert = [this, key_of, resource](const std::shared_ptr<const kube::Unstructured>& u) {
     inventory::Decoded d = inventory::decode_inventory_object(*u);
-    if (!d.machine && !d.skipped.empty()) {
-      log::debug("inventory object skipped", {{"object", key_of(*u)}, {"why", d.skipped}});
-    }
+    for (const std::string& w : u->decode_warnings) d.warnings.push_back(w);
+    record_problems(resource, key_of(*u), d);
     put(key_of(*u), d.machine);
   };
   (void)informer->add_event_handlers(
@@ -93,33 +117,18 @@ void InventoryTracker::start_crd_informer(const InventoryApi& api) {
   informer->start();
   log::info("watching machine inventory API", {{"api", api.label}});
   std::lock_guard lock(mu_);
+  auto* raw = informer.get();
   crds_[api.label] = std::move(informer);
   dirty_ = true;
-}
-
-void InventoryTracker::discover() {
-  for (const auto& group : known_inventory_apis()) {
-    for (const InventoryApi& api : group) {
-      {
-        std::lock_guard lock(mu_);
-        if (crds_.count(api.label)) break;  // this group is watched already
-      }
-      auto served =
-          client_->has_resource(api.resource.group, api.resource.version, api.resource.resource);
-      if (!served) {
-        log::warn("API discovery failed",
-                  {{"api", api.label}, {"error", served.status().to_string()}});
-        break;
-      }
-      if (*served) {
-        start_crd_informer(api);
-        break;
-      }
-    }
-  }
+  return raw;
 }
 
 void InventoryTracker::stop() {
+  if (discovery_thread_.joinable()) {
+    discovery_thread_.request_stop();
+    discovery_thread_.join();
+  }
+  if (crd_watch_) crd_watch_->stop();
   std::map<std::string, std::unique_ptr<cache::Informer<kube::Unstructured>>> crds;
   {
     std::lock_guard lock(mu_);
@@ -143,20 +152,34 @@ void InventoryTracker::set_static(std::vector<inventory::Machine> machines, bool
   if (on_change_ && !affected.empty()) on_change_(affected);
 }
 
-bool InventoryTracker::has_synced() const {
+std::string InventoryTracker::not_synced_reason() const {
   std::lock_guard lock(mu_);
-  if (!nodes_ || !nodes_->has_synced()) return false;
-  for (const auto& [_, informer] : crds_) {
-    if (!informer->has_synced()) return false;
+  if (!nodes_ || !nodes_->has_synced()) return "Nodes not listed yet";
+  if (!crd_watch_ || !crd_watch_->has_synced()) return "CustomResourceDefinitions not listed yet";
+  if (!discovered_once_) {
+    return "machine API discovery has not succeeded yet" +
+           (discovery_error_.empty() ? std::string() : ": " + discovery_error_);
   }
-  return true;
+  for (const auto& [label, informer] : crds_) {
+    if (!informer->has_synced()) return label + " not listed yet";
+  }
+  return "";
+}
+
+bool InventoryTracker::has_synced() const { return not_synced_reason().empty(); }
+
+bool InventoryTracker::discovery_settled() const {
+  std::lock_guard lock(mu_);
+  return settled_;
 }
 
 std::shared_ptr<const inventory::Snapshot> InventoryTracker::snapshot() {
   std::lock_guard lock(mu_);
   if (!dirty_ && snapshot_) return snapshot_;
   inventory::SnapshotBuilder builder;
-  if (static_present_ || !crds_.empty()) builder.inventory_source_present();
+  // Until discovery settled, some machine API may exist that we do not watch yet: Node
+  // self-reported addresses must not count as inventory meanwhile.
+  if (static_present_ || !crds_.empty() || !settled_) builder.inventory_source_present();
   for (const auto& [_, m] : machines_) builder.add(m);
   builder.add(static_);
   snapshot_ = std::make_shared<const inventory::Snapshot>(builder.build());
@@ -178,6 +201,7 @@ std::map<std::string, std::uint64_t> InventoryTracker::watch_restarts() const {
     return s.watch_restarts + s.watch_errors + s.relists_gone;
   };
   if (nodes_) out["nodes"] = count(nodes_->stats());
+  if (crd_watch_) out["customresourcedefinitions"] = count(crd_watch_->stats());
   for (const auto& group : known_inventory_apis()) {
     for (const InventoryApi& api : group) {
       auto it = crds_.find(api.label);

@@ -125,4 +125,32 @@ std::string read_metadata(const nlohmann::json& object, Machine& machine, bool* 
   return "";
 }
 
+std::string read_metadata_lenient(const nlohmann::json& object, Machine& machine, bool* deleting,
+                                  bool* deletion_unreadable, std::vector<std::string>& warnings) {
+  if (!object.is_object()) return "not a JSON object";
+  const nlohmann::json* metadata = member(object, "metadata");
+  if (metadata == nullptr || !metadata->is_object()) return "metadata: missing or not an object";
+  std::string error;
+  std::optional<std::string> name = string_member(*metadata, "name", &error);
+  if (!error.empty()) return "metadata." + error;
+  if (!name || name->empty()) return "metadata.name: missing";
+  machine.name = *name;
+  std::string ns_error;
+  machine.namespace_ = string_member(*metadata, "namespace", &ns_error).value_or("");
+  if (!ns_error.empty()) warnings.push_back("metadata." + ns_error);
+  if (std::string why = read_time(*metadata, "creationTimestamp", &machine.created); !why.empty()) {
+    machine.created.reset();
+    warnings.push_back(why);
+  }
+  std::optional<WallTime> deletion;
+  *deletion_unreadable = false;
+  if (std::string why = read_time(*metadata, "deletionTimestamp", &deletion); !why.empty()) {
+    *deletion_unreadable = true;
+    deletion.reset();
+    warnings.push_back(why);
+  }
+  if (deleting != nullptr) *deleting = deletion.has_value();
+  return "";
+}
+
 }  // namespace nca::inventory::detail

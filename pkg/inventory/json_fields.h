@@ -43,4 +43,10 @@ void add_node_name_candidate(Machine& machine, const std::string& name);
 // `deleting` is set when metadata.deletionTimestamp is present.
 std::string read_metadata(const nlohmann::json& object, Machine& machine, bool* deleting);
 
+// Lenient form: only an unreadable name is a skip reason; other unreadable fields are
+// left unset and described in `warnings`. `deletion_unreadable` is set when a
+// deletionTimestamp is present but not a time (the caller degrades the machine).
+std::string read_metadata_lenient(const nlohmann::json& object, Machine& machine, bool* deleting,
+                                  bool* deletion_unreadable, std::vector<std::string>& warnings);
+
 }  // namespace nca::inventory::detail

@@ -7,9 +7,8 @@ namespace nca::inventory::detail {
 
 namespace {
 
-// Reads status.nodeRef. Returns a skip reason; sets *name to the referenced node (empty
-// when there is no nodeRef). A nodeRef we cannot read skips the machine: reading it as
-// "no nodeRef" would open the bootstrap path for a machine that already has a node.
+// Reads status.nodeRef. Returns why it is unreadable (or ""); sets *name to the referenced
+// node (empty when there is no nodeRef).
 std::string read_node_ref(const nlohmann::json& status, std::string* name,
                           std::vector<std::string>& warnings) {
   const nlohmann::json* ref = member(status, "nodeRef");
@@ -41,28 +40,37 @@ Decoded decode_machine_api_object(const nlohmann::json& object, Source source) {
   Decoded out;
   Machine machine;
   machine.source = source;
-  bool deleting = false;
-  if (std::string why = read_metadata(object, machine, &deleting); !why.empty()) {
+  bool deleting = false, deletion_unreadable = false;
+  if (std::string why =
+          read_metadata_lenient(object, machine, &deleting, &deletion_unreadable, out.warnings);
+      !why.empty()) {
     return Decoded::skip(why);
   }
   if (deleting) return Decoded::skip("being deleted (metadata.deletionTimestamp is set)");
 
   const nlohmann::json* status = member(object, "status");
   if (status != nullptr && !status->is_null() && !status->is_object()) {
-    return Decoded::skip("status: expected an object, got " + std::string(type_name(*status)));
+    return Decoded::degrade(std::move(machine), std::move(out.warnings),
+                            "status: expected an object, got " + std::string(type_name(*status)));
   }
   static const nlohmann::json kEmpty = nlohmann::json::object();
   const nlohmann::json& st = (status != nullptr && status->is_object()) ? *status : kEmpty;
 
-  std::string node_ref;
-  if (std::string why = read_node_ref(st, &node_ref, out.warnings); !why.empty()) {
-    return Decoded::skip(why);
-  }
   AddressNames names;
   if (std::string why = read_address_list(member(st, "addresses"), "status.addresses", machine,
                                           &names, out.warnings);
       !why.empty()) {
-    return Decoded::skip(why);
+    out.warnings.push_back(why);  // no addresses: narrower, the machine stays
+  }
+  std::string node_ref;
+  if (std::string why = read_node_ref(st, &node_ref, out.warnings); !why.empty()) {
+    // Reading it as "no nodeRef" would open the bootstrap path for a machine that already
+    // has a node; dropping the machine would forget its addresses.
+    return Decoded::degrade(std::move(machine), std::move(out.warnings), why);
+  }
+  if (deletion_unreadable) {
+    return Decoded::degrade(std::move(machine), std::move(out.warnings),
+                            "metadata.deletionTimestamp unreadable");
   }
 
   if (!node_ref.empty()) {

@@ -57,6 +57,7 @@ Decoded node_machine(const kube::Node& node) {
     list.push_back({{"type", a.type}, {"address", a.address}});
   }
   detail::read_address_list(&list, "status.addresses", machine, nullptr, out.warnings);
+  for (const std::string& w : node.decode_warnings) out.warnings.push_back(w);
   out.machine = std::move(machine);
   return out;
 }

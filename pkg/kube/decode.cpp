@@ -38,7 +38,10 @@ Status decode_owner_refs(const json& meta, std::vector<OwnerReference>& out) {
   return Status::ok();
 }
 
-Result<ObjectMeta> meta_of(const json& object) {
+// Strict (`warnings` null): any mistyped field is an error. Lenient: only a missing or
+// unreadable metadata.name is; every other unreadable field keeps its default and is
+// named in `warnings`.
+Result<ObjectMeta> meta_of(const json& object, std::vector<std::string>* warnings) {
   if (Status s = f::expect_object(object, "object"); !s.is_ok()) return s;
   const json* meta = f::member(object, "metadata");
   if (meta == nullptr) return invalid("metadata: required field is missing");
@@ -47,30 +50,36 @@ Result<ObjectMeta> meta_of(const json& object) {
   auto name = f::string_field(*meta, "name", "metadata", true);
   if (!name) return name.status();
   m.name = std::move(name).value();
-  auto ns = f::string_field(*meta, "namespace", "metadata");
-  if (!ns) return ns.status();
-  m.namespace_ = std::move(ns).value();
-  auto uid = f::string_field(*meta, "uid", "metadata");
-  if (!uid) return uid.status();
-  m.uid = std::move(uid).value();
-  auto rv = f::string_field(*meta, "resourceVersion", "metadata");
-  if (!rv) return rv.status();
-  m.resource_version = std::move(rv).value();
-  auto created = f::time_field(*meta, "creationTimestamp", "metadata");
-  if (!created) return created.status();
-  m.creation_timestamp = *created;
-  auto deleted = f::time_field(*meta, "deletionTimestamp", "metadata");
-  if (!deleted) return deleted.status();
-  m.deletion_timestamp = *deleted;
-  auto labels = f::string_map_field(*meta, "labels", "metadata");
-  if (!labels) return labels.status();
-  m.labels = std::move(labels).value();
-  auto annotations = f::string_map_field(*meta, "annotations", "metadata");
-  if (!annotations) return annotations.status();
-  m.annotations = std::move(annotations).value();
-  if (Status s = decode_owner_refs(*meta, m.owner_references); !s.is_ok()) return s;
+  // Reads one field into `dst`; false (error taken) when strict and it failed.
+  Status first_error;
+  auto take = [&](auto result, auto& dst) {
+    if (result) {
+      dst = std::move(result).value();
+    } else if (warnings != nullptr) {
+      warnings->push_back(result.status().message());
+    } else if (first_error.is_ok()) {
+      first_error = result.status();
+    }
+  };
+  take(f::string_field(*meta, "namespace", "metadata"), m.namespace_);
+  take(f::string_field(*meta, "uid", "metadata"), m.uid);
+  take(f::string_field(*meta, "resourceVersion", "metadata"), m.resource_version);
+  take(f::time_field(*meta, "creationTimestamp", "metadata"), m.creation_timestamp);
+  take(f::time_field(*meta, "deletionTimestamp", "metadata"), m.deletion_timestamp);
+  take(f::string_map_field(*meta, "labels", "metadata"), m.labels);
+  take(f::string_map_field(*meta, "annotations", "metadata"), m.annotations);
+  if (!first_error.is_ok()) return first_error;
+  std::vector<OwnerReference> refs;
+  if (Status s = decode_owner_refs(*meta, refs); !s.is_ok()) {
+    if (warnings == nullptr) return s;
+    warnings->push_back(s.message());
+  } else {
+    m.owner_references = std::move(refs);
+  }
   return m;
 }
+
+Result<ObjectMeta> meta_of(const json& object) { return meta_of(object, nullptr); }
 
 // The sub-object `key` of `object` ({} when absent); an error when it is not an object.
 Result<const json*> section(const json& object, std::string_view key) {
@@ -167,30 +176,48 @@ Result<CertificateSigningRequest> csr_of(const json& object) {
   return csr;
 }
 
+// Lenient: a Node is never dropped for one unreadable field (a relist would then forget
+// it, and "no such Node" checks would pass for its name). Only metadata.name is required;
+// whatever else cannot be read is left out and named in Node::decode_warnings.
 Result<Node> node_of(const json& object) {
   Node node;
-  auto meta = meta_of(object);
+  auto meta = meta_of(object, &node.decode_warnings);
   if (!meta) return meta.status();
   node.metadata = std::move(meta).value();
+  auto& warn = node.decode_warnings;
   auto spec = section(object, "spec");
-  if (!spec) return spec.status();
-  auto provider = f::string_field(**spec, "providerID", "spec");
-  if (!provider) return provider.status();
-  node.provider_id = *provider;
+  if (!spec) {
+    warn.push_back(spec.status().message());
+  } else if (auto provider = f::string_field(**spec, "providerID", "spec"); provider) {
+    node.provider_id = *provider;
+  } else {
+    warn.push_back(provider.status().message());
+  }
   auto status = section(object, "status");
-  if (!status) return status.status();
+  if (!status) {
+    warn.push_back(status.status().message());
+    return node;
+  }
   const json* addrs = f::member(**status, "addresses");
   if (addrs == nullptr) return node;
-  if (!addrs->is_array()) return invalid("status.addresses: expected array");
+  if (!addrs->is_array()) {
+    warn.push_back(std::string("status.addresses: expected array, got ") + addrs->type_name());
+    return node;
+  }
   node.addresses.reserve(addrs->size());
   for (std::size_t i = 0; i < addrs->size(); ++i) {
     const json& a = (*addrs)[i];
     std::string path = "status.addresses[" + std::to_string(i) + "]";
-    if (Status s = f::expect_object(a, path); !s.is_ok()) return s;
+    if (Status s = f::expect_object(a, path); !s.is_ok()) {
+      warn.push_back(s.message());
+      continue;
+    }
     auto type = f::string_field(a, "type", path, true);
-    if (!type) return type.status();
     auto address = f::string_field(a, "address", path, true);
-    if (!address) return address.status();
+    if (!type || !address) {
+      warn.push_back((!type ? type.status() : address.status()).message());
+      continue;
+    }
     node.addresses.push_back({*type, *address});
   }
   return node;
@@ -290,15 +317,22 @@ Result<Event> event_of(const json& object) {
 
 Result<Unstructured> unstructured_of(const json& object) {
   Unstructured u;
-  auto meta = meta_of(object);
+  auto meta = meta_of(object, &u.decode_warnings);
   if (!meta) return meta.status();
   u.metadata = std::move(meta).value();
+  // Lenient like Nodes: the inventory decoders judge the rest of the object.
   auto api = f::string_field(object, "apiVersion", "");
-  if (!api) return api.status();
-  u.api_version = *api;
+  if (api) {
+    u.api_version = *api;
+  } else {
+    u.decode_warnings.push_back(api.status().message());
+  }
   auto kind = f::string_field(object, "kind", "");
-  if (!kind) return kind.status();
-  u.kind = *kind;
+  if (kind) {
+    u.kind = *kind;
+  } else {
+    u.decode_warnings.push_back(kind.status().message());
+  }
   u.object = object;
   return u;
 }
@@ -319,7 +353,8 @@ Result<T> guarded(std::string_view kind, Fn&& fn, const json& object) {
 }  // namespace
 
 Result<ObjectMeta> decode_meta(const json& object) {
-  return guarded<ObjectMeta>("object", meta_of, object);
+  return guarded<ObjectMeta>(
+      "object", [](const json& o) { return meta_of(o); }, object);
 }
 
 Result<std::string> raw_object_key(const json& object) {

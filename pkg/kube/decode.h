@@ -21,11 +21,13 @@ Result<std::string> raw_object_key(const nlohmann::json& object);
 
 // spec.request is base64-decoded (invalid base64 is an error); status.certificate is not kept.
 Result<CertificateSigningRequest> decode_csr(const nlohmann::json& object);
+// Lenient: only a missing metadata.name is an error; other unreadable fields are left out
+// and listed in Node::decode_warnings (a Node is never forgotten for one bad field).
 Result<Node> decode_node(const nlohmann::json& object);
 Result<Lease> decode_lease(const nlohmann::json& object);
 Result<ConfigMap> decode_configmap(const nlohmann::json& object);
 Result<Event> decode_event(const nlohmann::json& object);
-// Keeps a copy of the whole object in Unstructured::object.
+// Keeps a copy of the whole object in Unstructured::object. Lenient like decode_node.
 Result<Unstructured> decode_unstructured(const nlohmann::json& object);
 
 }  // namespace nca::kube

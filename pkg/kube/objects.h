@@ -76,6 +76,9 @@ struct Node {
   ObjectMeta metadata;
   std::string provider_id;  // spec.providerID
   std::vector<NodeAddress> addresses;
+  // Fields the decoder could not read and left out ("status.addresses[1].type: expected
+  // string, got number"); the Node is kept with the rest.
+  std::vector<std::string> decode_warnings;
 };
 
 // coordination.k8s.io/v1 Lease.
@@ -118,6 +121,7 @@ struct Unstructured {
   std::string api_version;
   std::string kind;
   nlohmann::json object;
+  std::vector<std::string> decode_warnings;  // metadata fields left out, as for Node
 };
 
 }  // namespace nca::kube

@@ -5,6 +5,7 @@
 
 #include <system_error>
 
+#include "kube/api_documents.h"
 #include "kube/api_error.h"
 #include "kube/rest_internal.h"
 
@@ -149,20 +150,7 @@ Result<ListPage> RestClient::list(const Resource& r, const std::string& ns, cons
                                 {"resourceVersion", o.resource_version}});
   auto body = request("GET", r.collection_path(ns) + q);
   if (!body) return body.status();
-  ListPage page;
-  const json& meta = body->contains("metadata") ? (*body)["metadata"] : json::object();
-  if (meta.is_object()) {
-    page.resource_version = meta.value("resourceVersion", "");
-    page.continue_token = meta.value("continue", "");
-  }
-  auto items = body->find("items");
-  if (items != body->end() && !items->is_null()) {
-    if (!items->is_array())
-      return invalid("list of " + r.qualified_name() + ": items is not an array");
-    page.items.reserve(items->size());
-    for (auto& item : *items) page.items.push_back(std::move(item));
-  }
-  return page;
+  return decode_list_page(std::move(body).value(), "list of " + r.qualified_name());
 }
 
 Result<json> RestClient::create(const Resource& r, const std::string& ns, const json& body) {
@@ -195,12 +183,7 @@ Result<bool> RestClient::has_resource(const std::string& group, const std::strin
     if (doc.status().code() == Code::kNotFound) return false;
     return doc.status();
   }
-  auto resources = doc->find("resources");
-  if (resources == doc->end() || !resources->is_array()) return false;
-  for (const json& entry : *resources) {
-    if (entry.is_object() && entry.value("name", "") == resource) return true;
-  }
-  return false;
+  return discovery_lists_resource(*doc, resource);
 }
 
 Result<ListPage> list_all(ApiClient& client, const Resource& r, const std::string& ns,

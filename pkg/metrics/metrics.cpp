@@ -115,6 +115,11 @@ struct Metrics::Impl {
               "Events handled by the recorder, by result (created, patched, rate_limited, "
               "queue_full, failed, dropped_at_shutdown).")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& fields_skipped =
+      BuildCounter()
+          .Name("node_csr_approver_inventory_fields_skipped_total")
+          .Help("Fields of inventory objects left out because they did not decode, by resource.")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& build_info =
       BuildGauge()
           .Name("node_csr_approver_build_info")
@@ -136,6 +141,8 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
        {"created", "patched", "rate_limited", "queue_full", "failed", "dropped_at_shutdown"}) {
     impl_->events.Add({{"result", result}});
   }
+  impl_->reloads.Add({{"result", "fallback"}});
+  impl_->fields_skipped.Add({{"resource", "nodes"}});
   // The watches every daemon runs (inventory APIs appear once they restart): a counter
   // that exists at 0 lets increase() see its first restart.
   for (const char* resource : {"certificatesigningrequests", "nodes"}) {
@@ -184,6 +191,9 @@ void Metrics::config_reload(std::string_view result) {
 
 void Metrics::event(std::string_view result) {
   impl_->events.Add({{"result", s(result)}}).Increment();
+}
+void Metrics::inventory_fields_skipped(std::string_view resource, std::size_t count) {
+  impl_->fields_skipped.Add({{"resource", s(resource)}}).Increment(static_cast<double>(count));
 }
 
 std::string Metrics::render() const {

@@ -4,6 +4,7 @@
 // rename is a breaking change. Thread-safe: every method may be called from any thread.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,10 +38,13 @@ class Metrics {
   // The client-bootstrap flood guard: pending bootstrap CSRs counted against the limit;
   // the guard is active (approvals held) while count > limit.
   void set_pending_guard(double pending_bootstrap, double limit);
-  void config_reload(std::string_view result);  // "success" | "failure"
+  void config_reload(std::string_view result);  // "success" | "failure" | "fallback"
   // One Event handled by the recorder: "created", "patched", "rate_limited",
   // "queue_full", "failed", "dropped_at_shutdown".
   void event(std::string_view result);
+  // Fields of inventory objects (nodes, machines, baremetalhosts) that did not decode and
+  // were left out; the objects themselves are kept.
+  void inventory_fields_skipped(std::string_view resource, std::size_t count);
 
   // The Prometheus text exposition of everything above.
   std::string render() const;

@@ -6,7 +6,9 @@
 #   - create (the Lease is deleted first), hold and update its Lease;
 #   - approve a client renewal CSR of an existing Node through /approval (signers/approve)
 #     and record an Event about it in "default";
-#   - reject a bad config pushed into its ConfigMap with an Event in its own namespace.
+#   - reject a bad config pushed into its ConfigMap with an Event in its own namespace;
+#   - keep the last good config in node-csr-approver-config-last-good: create it at start
+#     (it is deleted first) and update it after a valid change.
 # Needs NCA_CLUSTER_DIR and NCA_BIN. Leaves no approver running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +23,7 @@ problem() { echo "approver_probe: $*" >&2; exit 1; }
 
 approver_has_run || problem "no approver binary with a run command (NCA_BIN)"
 kubectl delete lease node-csr-approver -n "$ns" --ignore-not-found >/dev/null
+kubectl delete configmap node-csr-approver-config-last-good -n "$ns" --ignore-not-found >/dev/null
 kubectl get node "$node" >/dev/null 2>&1 ||
   kubectl create -f - >/dev/null <<<"{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$node\"}}"
 
@@ -28,6 +31,7 @@ start_approver_as_deployment "$E2E_TMP/approver.log"
 cleanup() {
   stop_approver >/dev/null 2>&1 || true
   kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
+  kubectl delete configmap node-csr-approver-config-last-good -n "$ns" --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete csr "$csr" --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
   rm -rf "$E2E_TMP"
@@ -37,6 +41,11 @@ why() { echo "$* (log: $(tail -5 "$E2E_TMP/approver.log" | tr '\n' ' '))"; }
 
 wait_for 20 approver_ready || problem "$(why "not ready within 30s")"
 wait_for 20 lease_held || problem "$(why "no Lease holder within 20s")"
+copy_has() { # copy_has TEXT: the last good copy's config.yaml contains TEXT ("" = exists)
+  kubectl get configmap node-csr-approver-config-last-good -n "$ns" -o jsonpath='{.data.config\.yaml}' |
+    grep -qF -- "$1"
+}
+wait_for 20 copy_has "" || problem "$(why "no last good config copy created within 20s")"
 
 node_kc="$(identity node "$node")"
 make_csr_pem "$E2E_TMP/r.key" "/O=system:nodes/CN=system:node:$node" >"$E2E_TMP/r.csr"
@@ -56,6 +65,9 @@ kubectl patch configmap node-csr-approver-config -n "$ns" --type=merge \
   -p '{"data":{"config.yaml":"rbacProbeUnknownKey: 1\n"}}' >/dev/null
 cm_event() { (($(cm_events) > before)); }
 wait_for 20 cm_event || problem "$(why "no Event about the rejected config in $ns")"
+kubectl patch configmap node-csr-approver-config -n "$ns" --type=merge \
+  -p '{"data":{"config.yaml":"{}\n# rbac-probe\n"}}' >/dev/null
+wait_for 20 copy_has rbac-probe || problem "$(why "the last good config copy was not updated")"
 
 forbidden="$(curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" |
   awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}')"

@@ -33,3 +33,13 @@ TEST_CASE("malformed timestamps are rejected, not guessed") {
     CHECK_FALSE(nca::parse_rfc3339(bad).has_value());
   }
 }
+
+TEST_CASE("times WallTime cannot hold are rejected, not overflowed") {
+  // api_body_fuzz found "4052-11-20T10:58:20Z" (a BareMetalHost provision end) overflowing
+  // the seconds-to-nanoseconds conversion: undefined behaviour on API input.
+  CHECK_FALSE(nca::parse_rfc3339("4052-11-20T10:58:20Z"));
+  CHECK_FALSE(nca::parse_rfc3339("9999-12-31T23:59:59Z"));
+  CHECK_FALSE(nca::parse_rfc3339("0001-01-01T00:00:00Z"));
+  CHECK(nca::parse_rfc3339("2262-01-01T00:00:00Z"));
+  CHECK(nca::parse_rfc3339("1700-01-01T00:00:00Z"));
+}

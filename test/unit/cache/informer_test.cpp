@@ -147,6 +147,30 @@ TEST_CASE("Informer skips objects that do not decode and keeps going") {
   CHECK(f.lw->watch_calls()[1].resource_version == "13");
 }
 
+TEST_CASE("A relist keeps the cached version of an object that no longer decodes") {
+  // Fails on the old informer, which dropped it (a tombstone delete): a Node that vanished
+  // from the cache that way made "no such Node" checks pass for its name.
+  Fixture f;
+  f.lw->set_objects({object("a", "1"), object("b", "2")}, "10");
+  auto inf = f.informer();
+  inf->start();
+  REQUIRE(f.lw->wait_for_idle_watch(1));
+  CHECK(f.rec.take().size() == 2);
+
+  f.lw->set_objects({object("a", "5", "bad"), object("b", "6", "bad")}, "30");
+  f.lw->push_watch({{}, nca::Status(nca::Code::kGone, "too old resource version")});
+  REQUIRE(f.lw->wait_for_idle_watch(2));
+  CHECK(f.rec.take().empty());
+  CHECK(keys_of(inf->lister()) == Strings{"a@1", "b@2"});
+  CHECK(inf->stats().decode_errors == 2);
+
+  // Deleted for real (no longer listed): now it goes.
+  f.lw->set_objects({object("b", "7")}, "40");
+  f.lw->push_watch({{}, nca::Status(nca::Code::kGone, "too old resource version")});
+  REQUIRE(f.lw->wait_for_idle_watch(3));
+  CHECK(f.rec.take() == Strings{"delete a@1 tombstone", "update b@2->b@7"});
+}
+
 TEST_CASE("A watch that moves past an unreadable object resumes after it") {
   Fixture f;
   f.lw->set_objects({}, "10");

@@ -60,14 +60,37 @@ TEST_CASE("BareMetalHost without inspection data cannot name its node") {
     obj["status"]["hardware"]["hostname"] = "";
     CHECK_FALSE(decode_baremetal_host(obj).machine);
   }
-  SECTION("hostname not a string") {
+  SECTION("hostname not a string: kept degraded with its NIC addresses") {
+    // Fails on the old decoder (skipped, so forgotten by the informer).
     obj["status"]["hardware"]["hostname"] = nlohmann::json::array({"a"});
-    CHECK_FALSE(decode_baremetal_host(obj).machine);
+    auto d = decode_baremetal_host(obj);
+    REQUIRE(d.machine);
+    CHECK(d.degraded());
+    CHECK(address_texts(*d.machine) == Strings{"172.22.0.57", "2001:db8:22::57", "10.1.7.57"});
   }
-  SECTION("nics not a list") {
+  SECTION("nics not a list: kept with its hostname, no addresses") {
     obj["status"]["hardware"]["nics"] = "eno1";
-    CHECK_FALSE(decode_baremetal_host(obj).machine);
+    auto d = decode_baremetal_host(obj);
+    REQUIRE(d.machine);
+    CHECK_FALSE(d.degraded());
+    CHECK(d.machine->node_name == "rack2-server07.lab.example.com");
+    CHECK(d.machine->addresses.empty());
   }
+}
+
+TEST_CASE("BareMetalHost with a malformed consumerRef is kept degraded, not forgotten") {
+  auto obj = load_fixture("baremetalhost.json");
+  obj["spec"]["consumerRef"] = "Machine/x";
+  auto d = decode_baremetal_host(obj);
+  REQUIRE(d.machine);
+  CHECK(d.degraded());
+  CHECK(d.machine->hostnames == Strings{"rack2-server07.lab.example.com"});  // contests
+  CHECK(d.machine->addresses.size() == 3);
+  obj["spec"]["consumerRef"] = {{"kind", "Machine"}, {"name", 5}};
+  CHECK(decode_baremetal_host(obj).degraded());
+  obj["metadata"]["labels"] = 1;  // unread field: irrelevant
+  obj["metadata"]["creationTimestamp"] = "x";
+  CHECK(decode_baremetal_host(obj).machine);
 }
 
 TEST_CASE("BareMetalHost created falls back to creationTimestamp") {

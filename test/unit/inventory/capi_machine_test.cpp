@@ -61,16 +61,41 @@ TEST_CASE("Cluster API nodeRef shapes that do not name a node") {
     CHECK(d.machine->node_name == "prod-eu-cp-9xk2m");  // from the Hostname address
     CHECK(d.warnings.size() == 1);
   }
-  SECTION("a nodeRef that is not an object skips the machine rather than unlinking it") {
+  SECTION("a nodeRef that is not an object keeps the machine degraded, never unlinked") {
+    // Fails on the old decoder, which skipped the machine: an informer then forgot it and
+    // its addresses stopped contesting other nodes' claims.
     obj["status"]["nodeRef"] = "prod-eu-cp-9xk2m";
     auto d = decode_capi_machine(obj);
-    CHECK_FALSE(d.machine);
-    CHECK(d.skipped.find("status.nodeRef") != std::string::npos);
+    REQUIRE(d.machine);
+    CHECK(d.degraded());
+    CHECK(d.machine->has_node_ref);       // no bootstrap through it
+    CHECK(d.machine->node_name.empty());  // it matches no node
+    CHECK(d.machine->other_node_names.empty());
+    CHECK_FALSE(d.machine->addresses.empty());  // still contests
+    CHECK(d.warnings.back().find("status.nodeRef") != std::string::npos);
   }
-  SECTION("a nodeRef name that is not a string skips the machine") {
+  SECTION("a nodeRef name that is not a string keeps the machine degraded") {
     obj["status"]["nodeRef"]["name"] = 7;
-    CHECK_FALSE(decode_capi_machine(obj).machine);
+    auto d = decode_capi_machine(obj);
+    REQUIRE(d.machine);
+    CHECK(d.degraded());
   }
+}
+
+TEST_CASE("Cluster API Machine with unreadable metadata or addresses is kept") {
+  auto obj = load_fixture("capi_machine_v1beta1.json");
+  const std::string node = decode_capi_machine(obj).machine->node_name;
+  obj["metadata"]["creationTimestamp"] = 12;
+  obj["metadata"]["namespace"] = false;
+  obj["status"]["addresses"] = "10.0.0.1";
+  auto d = decode_capi_machine(obj);
+  REQUIRE(d.machine);
+  CHECK(d.machine->node_name == node);  // from the readable nodeRef
+  CHECK(d.machine->addresses.empty());
+  CHECK_FALSE(d.machine->created);  // no creation time: the bootstrap window cannot pass
+  CHECK(d.warnings.size() == 3);
+  obj["metadata"]["deletionTimestamp"] = "soon";
+  CHECK(decode_capi_machine(obj).degraded());
 }
 
 TEST_CASE("Cluster API decoder accepts any version of the group, nothing else") {

@@ -86,14 +86,21 @@ TEST_CASE("decoders survive any field of any fixture being mistyped") {
   CHECK(runs > 1000);
 }
 
+TEST_CASE("a named Machine whose status is not an object is kept, matching no node") {
+  json doc = {{"apiVersion", "machine.openshift.io/v1beta1"},
+              {"kind", "Machine"},
+              {"metadata", {{"name", "m"}}},
+              {"status", "Running"}};
+  Decoded d = decode_inventory_object(doc);
+  REQUIRE(d.machine);
+  CHECK(d.degraded());
+}
+
 TEST_CASE("whole documents of the wrong shape") {
-  for (const json& doc : {json(nullptr), json(1), json("Machine"), json::array(), json::object(),
-                          json{{"apiVersion", 1}, {"kind", "Machine"}},
-                          json{{"apiVersion", "machine.openshift.io/v1beta1"}, {"kind", "Machine"}},
-                          json{{"apiVersion", "machine.openshift.io/v1beta1"},
-                               {"kind", "Machine"},
-                               {"metadata", {{"name", "m"}}},
-                               {"status", "Running"}}}) {
+  for (const json& doc :
+       {json(nullptr), json(1), json("Machine"), json::array(), json::object(),
+        json{{"apiVersion", 1}, {"kind", "Machine"}},
+        json{{"apiVersion", "machine.openshift.io/v1beta1"}, {"kind", "Machine"}}}) {
     INFO(doc.dump());
     Decoded d;
     REQUIRE_NOTHROW(d = decode_inventory_object(doc));

@@ -56,6 +56,23 @@ TEST_CASE("a Node is kept even when parts of it are unreadable: it exists") {
   CHECK_FALSE(decode_node_object(node).machine);
 }
 
+TEST_CASE("the typed path keeps a Node whose status has mistyped entries") {
+  // Fails on the old kube::decode_node, which rejected the whole Node.
+  nlohmann::json node = {{"metadata", {{"name", "worker-3"}, {"resourceVersion", "4"}}},
+                         {"status",
+                          {{"addresses",
+                            {{{"type", 1}, {"address", "10.0.0.3"}},
+                             {{"type", "InternalIP"}, {"address", "10.0.0.4"}}}}}}};
+  auto typed = nca::kube::decode_node(node);
+  REQUIRE(typed);
+  auto d = node_machine(*typed);
+  REQUIRE(d.machine);
+  CHECK(d.machine->node_name == "worker-3");
+  CHECK(address_texts(*d.machine) == Strings{"10.0.0.4"});
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0].find("status.addresses[0].type") != std::string::npos);
+}
+
 TEST_CASE("typed kube::Node becomes the same Machine") {
   nca::kube::Node node;
   node.metadata.name = "worker-2";

@@ -83,8 +83,12 @@ TEST_CASE("OpenShift decoder refuses other types and deleting machines") {
     CHECK_FALSE(d.machine);
     CHECK(d.skipped.find("deleted") != std::string::npos);
   }
-  SECTION("nodeRef to something other than a Node") {
+  SECTION("nodeRef to something other than a Node: kept degraded, matching no node") {
     obj["status"]["nodeRef"]["kind"] = "Pod";
-    CHECK_FALSE(decode_openshift_machine(obj).machine);
+    auto d = decode_openshift_machine(obj);
+    REQUIRE(d.machine);
+    CHECK(d.degraded());
+    CHECK(d.machine->node_name.empty());
+    CHECK(d.machine->has_node_ref);
   }
 }

@@ -61,16 +61,43 @@ TEST_CASE("a 5 MB Node decodes to the few fields the approver keeps") {
   CHECK(n->metadata.labels.size() == 40);
 }
 
-TEST_CASE("a Node with a malformed address is an error naming it") {
+TEST_CASE("a Node with a malformed address keeps the rest and names what it left out") {
+  // Dropping the whole Node would let a relist forget it: "no such Node" checks would then
+  // pass for its name. Fails on the old decoder, which returned an error.
   json node = huge_node(0);
   node["status"]["addresses"][1]["address"] = json::array();
   auto n = decode_node(node);
-  REQUIRE_FALSE(n);
-  CHECK_THAT(n.status().message(), Catch::Contains("status.addresses[1].address"));
+  REQUIRE(n);
+  CHECK(n->metadata.name == "worker-0");
+  REQUIRE(n->addresses.size() == 1);
+  CHECK(n->addresses[0].address == "10.0.0.5");
+  REQUIRE(n->decode_warnings.size() == 1);
+  CHECK_THAT(n->decode_warnings[0], Catch::Contains("status.addresses[1].address"));
   node["status"]["addresses"] = "10.0.0.5";
-  CHECK_FALSE(decode_node(node));
+  REQUIRE(decode_node(node));
+  CHECK(decode_node(node)->addresses.empty());
+  CHECK(decode_node(node)->decode_warnings.size() == 1);
   node["status"].erase("addresses");
   CHECK(decode_node(node)->addresses.empty());
+  CHECK(decode_node(node)->decode_warnings.empty());
+}
+
+TEST_CASE("a Node with mistyped metadata, spec or status is kept by name") {
+  json node = huge_node(0);
+  node["metadata"]["labels"] = "not-a-map";
+  node["metadata"]["creationTimestamp"] = 5;
+  node["metadata"]["resourceVersion"] = 17;
+  node["spec"] = json::array();
+  node["status"] = "broken";
+  auto n = decode_node(node);
+  REQUIRE(n);
+  CHECK(n->metadata.name == "worker-0");
+  CHECK(n->metadata.labels.empty());
+  CHECK_FALSE(n->metadata.creation_timestamp);
+  CHECK(n->addresses.empty());
+  CHECK(n->decode_warnings.size() == 5);
+  node["metadata"]["name"] = 3;  // without a name there is nothing to key it by
+  CHECK_FALSE(decode_node(node));
 }
 
 TEST_CASE("Lease encodes with microsecond times and decodes back") {
@@ -163,7 +190,11 @@ TEST_CASE("unstructured objects keep the whole JSON") {
   CHECK(u->api_version == "machine.openshift.io/v1beta1");
   CHECK(u->object == m);
   CHECK(object_key(u->metadata) == "openshift-machine-api/m-1");
-  m["kind"] = 3;
+  m["kind"] = 3;  // kept (the inventory decoders judge the type), with a warning
+  REQUIRE(decode_unstructured(m));
+  CHECK(decode_unstructured(m)->kind.empty());
+  CHECK(decode_unstructured(m)->decode_warnings.size() == 1);
+  m["metadata"]["name"] = json::array();
   CHECK_FALSE(decode_unstructured(m));
 }
 

@@ -1,0 +1,91 @@
+// FakeApi: an in-memory ApiClient for daemon tests — objects by path, creates and
+// updates recorded (Events are kept in `events`). Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "kube/client.h"
+
+namespace nca::testing {
+
+class FakeApi final : public kube::ApiClient {
+ public:
+  std::map<std::string, nlohmann::json> objects;  // object path → object
+  std::vector<nlohmann::json> events;
+  int writes = 0;
+
+  nlohmann::json object_at(const std::string& path) {
+    std::lock_guard lock(mu_);
+    auto it = objects.find(path);
+    return it == objects.end() ? nlohmann::json() : it->second;
+  }
+  std::vector<std::string> event_reasons() {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.value("reason", ""));
+    return out;
+  }
+
+  Result<nlohmann::json> get(const kube::Resource& r, const std::string& ns,
+                             const std::string& name) override {
+    std::lock_guard lock(mu_);
+    auto it = objects.find(r.object_path(ns, name));
+    if (it == objects.end()) return not_found(name + " not found");
+    return it->second;
+  }
+  Result<kube::ListPage> list(const kube::Resource&, const std::string&,
+                              const kube::ListOptions&) override {
+    return internal_error("not used");
+  }
+  Result<nlohmann::json> create(const kube::Resource& r, const std::string& ns,
+                                const nlohmann::json& body) override {
+    std::lock_guard lock(mu_);
+    ++writes;
+    if (r.resource == "events") {
+      events.push_back(body);
+      return body;
+    }
+    const std::string path = r.object_path(ns, body["metadata"].value("name", ""));
+    if (objects.count(path)) return Status(Code::kAlreadyExists, "exists");
+    nlohmann::json stored = body;
+    stored["metadata"]["resourceVersion"] = std::to_string(++rv_);
+    objects[path] = stored;
+    return stored;
+  }
+  Result<nlohmann::json> update(const kube::Resource& r, const std::string& ns,
+                                const std::string& name, const nlohmann::json& body,
+                                const std::string&) override {
+    std::lock_guard lock(mu_);
+    ++writes;
+    const std::string path = r.object_path(ns, name);
+    auto it = objects.find(path);
+    if (it == objects.end()) return not_found(name);
+    if (body["metadata"].value("resourceVersion", "") !=
+        it->second["metadata"].value("resourceVersion", "")) {
+      return Status(Code::kConflict, "conflict");
+    }
+    nlohmann::json stored = body;
+    stored["metadata"]["resourceVersion"] = std::to_string(++rv_);
+    it->second = stored;
+    return stored;
+  }
+  Result<nlohmann::json> patch(const kube::Resource&, const std::string&, const std::string&,
+                               kube::PatchType, const nlohmann::json&,
+                               const std::string&) override {
+    return internal_error("not used");
+  }
+  Status remove(const kube::Resource&, const std::string&, const std::string&) override {
+    return internal_error("not used");
+  }
+  Result<bool> has_resource(const std::string&, const std::string&, const std::string&) override {
+    return false;
+  }
+
+ private:
+  std::mutex mu_;
+  int rv_ = 100;
+};
+
+}  // namespace nca::testing
