@@ -144,6 +144,7 @@ void run(std::span<const Rule> rules, const Context& ctx, Recorder& rec) {
 std::vector<std::string_view> all_check_names() {
   std::vector<std::string_view> out{kKindCheck};
   for (const Rule& r : detail::request_rules()) out.push_back(r.name);
+  for (const Rule& r : detail::cluster_internal_rules()) out.push_back(r.name);
   for (const Rule& r : detail::identity_rules()) out.push_back(r.name);
   return out;
 }
@@ -175,6 +176,7 @@ Decision evaluate(const EvaluationInput& input, const PolicyConfig& config) {
 
   Recorder rec(d.checks);
   run(detail::request_rules(), ctx, rec);
+  run(detail::cluster_internal_rules(), ctx, rec);
   run(detail::identity_rules(), ctx, rec);
 
   if (rec.failed()) {
