@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "config/policy_config.h"
 #include "daemon/api_adapters.h"
+#include "daemon/cluster_network_tracker.h"
 #include "daemon/config_tracker.h"
 #include "daemon/csr_cache.h"
 #include "daemon/inventory_tracker.h"
@@ -37,15 +38,16 @@ using namespace std::chrono_literals;
 // config tracker.
 class DaemonState final : public approver::StateSource {
  public:
-  DaemonState(InventoryTracker& inventory, ConfigTracker& config)
-      : inventory_(inventory), config_(config) {}
+  DaemonState(InventoryTracker& inventory, ClusterNetworkTracker& network, ConfigTracker& config)
+      : inventory_(inventory), network_(network), config_(config) {}
   std::shared_ptr<const inventory::Snapshot> inventory() const override {
-    return inventory_.snapshot();
+    return network_.attach(inventory_.snapshot());
   }
   std::shared_ptr<const policy::PolicyConfig> config() const override { return config_.config(); }
 
  private:
   InventoryTracker& inventory_;
+  ClusterNetworkTracker& network_;
   ConfigTracker& config_;
 };
 
@@ -205,8 +207,10 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
     const auto slash = o.config_map.find('/');
     config.watch(*client, clock, o.config_map.substr(0, slash), o.config_map.substr(slash + 1));
   }
+  ClusterNetworkTracker network(*client, clock, [&csrs, &queue] { enqueue_pending(csrs, queue); });
   csrs.informer().start();
   inventory.start();
+  network.start();
 
   // --- wait for the caches before deciding anything ----------------------------------
   std::jthread signals([&stop](std::stop_token st) {
@@ -228,7 +232,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
     if (st.code() != Code::kCancelled) return fail("invalid configuration", st);
   }
   csrs.informer().wait_for_sync(stop.get_token());
-  while (!stop.stop_requested() && !inventory.has_synced())
+  while (!stop.stop_requested() && !(inventory.has_synced() && network.has_synced()))
     clock->sleep_for(100ms, stop.get_token());
   if (!stop.stop_requested()) {
     ready = true;
@@ -263,7 +267,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   // --- workers ------------------------------------------------------------------------
   auto writer = std::make_shared<ApiDecisionWriter>(*client, clock);
   auto events = std::make_shared<ApiEventRecorder>(*client, clock, identity);
-  auto state = std::make_shared<DaemonState>(inventory, config);
+  auto state = std::make_shared<DaemonState>(inventory, network, config);
   approver::Reconciler reconciler(
       {std::shared_ptr<approver::CsrSource>(&csrs, [](auto*) {}), state, writer, events, metrics,
        clock, [&elector] { return !elector || elector->is_leader(); }, nullptr});
@@ -319,6 +323,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   }
   config.stop();
   inventory.stop();
+  network.stop();
   csrs.informer().stop();
   metrics_server.stop();
   health_server.stop();

@@ -74,7 +74,8 @@ struct NodeAddress {
 
 struct Node {
   ObjectMeta metadata;
-  std::string provider_id;  // spec.providerID
+  std::string provider_id;             // spec.providerID
+  std::vector<std::string> pod_cidrs;  // spec.podCIDRs (or spec.podCIDR)
   std::vector<NodeAddress> addresses;
 };
 
