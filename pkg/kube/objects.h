@@ -74,9 +74,9 @@ struct NodeAddress {
 
 struct Node {
   ObjectMeta metadata;
-  std::string provider_id;             // spec.providerID
-  std::vector<std::string> pod_cidrs;  // spec.podCIDRs (or spec.podCIDR)
+  std::string provider_id;  // spec.providerID
   std::vector<NodeAddress> addresses;
+  std::vector<std::string> pod_cidrs;  // spec.podCIDRs (or spec.podCIDR)
 };
 
 // coordination.k8s.io/v1 Lease.
