@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "config/policy_config.h"
+#include "daemon/cluster_network_tracker.h"
 #include "daemon/config_tracker.h"
 #include "daemon/inventory_tracker.h"
 #include "inventory/node_machine.h"
@@ -220,6 +221,9 @@ Result<ExplainInputs> load_live_inputs(const ExplainOptions& options, kube::ApiC
     builder.add(std::move(*config->static_machines));
   }
   in.snapshot = builder.build();
+  auto network = daemon::read_cluster_network(client);  // as the daemon's informers see it
+  if (!network) return cluster_error(network.status(), "the cluster network");
+  in.snapshot.cluster_network = std::move(*network);
   for (const std::string& note : builder.notes()) in.notes.push_back(note);
 
   // Every CSR, as the controller's cache holds them: the flood guard, the newest serving

@@ -119,6 +119,20 @@ void read_policy(MapReader& top, policy::PolicyConfig& out) {
     r.finish();
   }
   {
+    auto r = top.section("clusterNetwork");
+    std::optional<std::string> domain = r.scalar("domain", "a DNS domain");
+    if (domain) {
+      std::string d = policy::normalize_hostname(*domain);
+      if (!policy::is_valid_hostname(d)) {
+        r.fail("domain", "\"" + *domain + "\" is not a valid DNS domain (e.g. cluster.local)");
+      } else {
+        out.cluster_network.domain = d;
+      }
+    }
+    r.strings("internalCIDRs", out.cluster_network.internal_cidrs, check_cidr);
+    r.finish();
+  }
+  {
     auto r = top.section("keys");
     r.boolean("allowRSA", out.keys.allow_rsa);
     r.integer("rsaMinBits", out.keys.rsa_min_bits, 2048, 16384);

@@ -53,15 +53,16 @@ void update_pending_gauges(const CsrCache& csrs, metrics::Metrics& m, WallTime n
 // config tracker.
 class Controller::State final : public approver::StateSource {
  public:
-  State(InventoryTracker& inventory, ConfigTracker& config)
-      : inventory_(inventory), config_(config) {}
+  State(InventoryTracker& inventory, ClusterNetworkTracker& network, ConfigTracker& config)
+      : inventory_(inventory), network_(network), config_(config) {}
   std::shared_ptr<const inventory::Snapshot> inventory() const override {
-    return inventory_.snapshot();
+    return network_.attach(inventory_.snapshot());
   }
   std::shared_ptr<const policy::PolicyConfig> config() const override { return config_.config(); }
 
  private:
   InventoryTracker& inventory_;
+  ClusterNetworkTracker& network_;
   ConfigTracker& config_;
 };
 
@@ -75,6 +76,7 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
       inventory_(
           clients_.api, clients_.clock,
           [this](const std::set<std::string>& nodes) { requeue_nodes(nodes); }, clients_.metrics),
+      network_(clients_.api, clients_.clock, [this] { enqueue_pending(); }),
       config_(
           settings_.base_config, settings_.dry_run, clients_.metrics,
           [this](std::vector<inventory::Machine> machines, bool present) {
@@ -92,12 +94,16 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
            },
        .on_delete = [this](const approver::CsrPtr& csr, bool) { queue_.add(csr->metadata.name); }});
   ready_.add_check("inventory", [this] { return inventory_.not_synced_reason(); });
+  ready_.add_check("cluster network", [this] {
+    return network_.has_synced() ? std::string()
+                                 : std::string("ServiceCIDRs and default/kubernetes not read yet");
+  });
   if (settings_.static_inventory) inventory_.set_static(*settings_.static_inventory, true);
   if (!settings_.config_map_namespace.empty()) {
     config_.watch(clients_.api, clients_.clock, settings_.config_map_namespace,
                   settings_.config_map_name);
   }
-  state_ = std::make_shared<State>(inventory_, config_);
+  state_ = std::make_shared<State>(inventory_, network_, config_);
   reconciler_ = std::make_unique<approver::Reconciler>(approver::ReconcilerDeps{
       std::shared_ptr<approver::CsrSource>(&csrs_, [](auto*) {}), state_,
       std::make_shared<ApiDecisionWriter>(clients_.api, clients_.clock),
@@ -160,7 +166,7 @@ Status Controller::serve_endpoints() {
 // when stopped meanwhile.
 bool Controller::wait_for_caches(std::stop_token stop) {
   csrs_.informer().wait_for_sync(stop);
-  while (!stop.stop_requested() && !inventory_.has_synced()) {
+  while (!stop.stop_requested() && !(inventory_.has_synced() && network_.has_synced())) {
     clients_.clock->sleep_for(100ms, stop);
   }
   if (stop.stop_requested()) return false;
@@ -247,6 +253,7 @@ int Controller::run(std::stop_token stop) {
   }
   csrs_.informer().start();
   inventory_.start();
+  network_.start();
   if (Status st = config_.wait_for_sync(stop); !st.is_ok() && st.code() != Code::kCancelled) {
     log::error("invalid configuration", {{"error", st.to_string()}});
     std::cerr << "node-csr-approver: invalid configuration: " << st.message() << "\n";
@@ -278,6 +285,7 @@ void Controller::shutdown() {
   }
   config_.stop();
   inventory_.stop();
+  network_.stop();
   csrs_.informer().stop();
   metrics_server_->stop();
   health_server_->stop();

@@ -25,6 +25,7 @@
 
 #include "approver/reconciler.h"
 #include "base/clock.h"
+#include "daemon/cluster_network_tracker.h"
 #include "daemon/config_tracker.h"
 #include "daemon/csr_cache.h"
 #include "daemon/inventory_tracker.h"
@@ -105,6 +106,7 @@ class Controller {
   workqueue::RateLimitingQueue queue_;
   CsrCache csrs_;
   InventoryTracker inventory_;
+  ClusterNetworkTracker network_;
   ConfigTracker config_;
   std::shared_ptr<State> state_;
   std::unique_ptr<approver::Reconciler> reconciler_;

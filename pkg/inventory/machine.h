@@ -39,6 +39,27 @@ struct Machine {
   // What the source says this machine is provisioned for, for messages: a BareMetalHost's
   // consumerRef ("Machine openshift-machine-api/worker-0"); empty otherwise.
   std::string consumer;
+  // Node spec.podCIDRs (source kNode only): the ranges pods on this node get addresses
+  // from. Written by the controller manager's IPAM, not by the kubelet.
+  std::vector<std::string> pod_cidrs;
+};
+
+// A range or address the cluster itself uses, with where it was read from (for messages:
+// "ServiceCIDR kubernetes", "Service default/kubernetes").
+struct ClusterRange {
+  std::string cidr;  // "10.96.0.0/12"; a single address as "10.96.0.1/32" or "fd00::1/128"
+  std::string origin;
+};
+
+// The cluster's own network, as the API describes it: no serving certificate may name any
+// of it (policy rule serving.cluster-internal). Node pod CIDRs are on Snapshot::nodes.
+struct ClusterNetwork {
+  // networking.k8s.io/v1 ServiceCIDR spec.cidrs (empty where that API is not served).
+  std::vector<ClusterRange> service_cidrs;
+  // Service default/kubernetes spec.clusterIPs, as /32 or /128.
+  std::vector<ClusterRange> kubernetes_service_ips;
+  // EndpointSlice default/kubernetes endpoint addresses (the API servers), as /32 or /128.
+  std::vector<ClusterRange> apiserver_endpoints;
 };
 
 // Everything the policy knows about machines at one moment: immutable once built.
@@ -46,6 +67,7 @@ struct Snapshot {
   std::vector<Machine> machines;      // from inventory sources (not Nodes)
   std::vector<Machine> nodes;         // one per existing Node, source kNode
   bool has_inventory_source = false;  // some non-Node source is configured/present
+  ClusterNetwork cluster_network;     // filled by the daemon and live explain
 
   // Machines (non-Node sources) whose node_name or one of other_node_names equals
   // `node_name` (case-sensitive, as Node names are).

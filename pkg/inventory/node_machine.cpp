@@ -27,6 +27,14 @@ Decoded decode_node_object(const nlohmann::json& object) {
   }
   machine.node_name = machine.name;
   machine.has_node_ref = true;
+  if (const nlohmann::json* spec = detail::member(object, "spec"); spec && spec->is_object()) {
+    if (const nlohmann::json* cidrs = detail::member(*spec, "podCIDRs");
+        cidrs && cidrs->is_array()) {
+      for (const auto& c : *cidrs) {
+        if (c.is_string()) machine.pod_cidrs.push_back(c.get<std::string>());
+      }
+    }
+  }
 
   const nlohmann::json* status = detail::member(object, "status");
   const nlohmann::json* list = status ? detail::member(*status, "addresses") : nullptr;
@@ -52,6 +60,7 @@ Decoded node_machine(const kube::Node& node) {
   machine.node_name = node.metadata.name;
   machine.has_node_ref = true;
   machine.created = node.metadata.creation_timestamp;
+  machine.pod_cidrs = node.pod_cidrs;
   nlohmann::json list = nlohmann::json::array();
   for (const kube::NodeAddress& a : node.addresses) {
     list.push_back({{"type", a.type}, {"address", a.address}});

@@ -188,10 +188,21 @@ Result<Node> node_of(const json& object) {
   auto spec = section(object, "spec");
   if (!spec) {
     warn.push_back(spec.status().message());
-  } else if (auto provider = f::string_field(**spec, "providerID", "spec"); provider) {
-    node.provider_id = *provider;
   } else {
-    warn.push_back(provider.status().message());
+    if (auto provider = f::string_field(**spec, "providerID", "spec"); provider) {
+      node.provider_id = *provider;
+    } else {
+      warn.push_back(provider.status().message());
+    }
+    // spec.podCIDRs (spec.podCIDR is its first entry): read leniently, a bad entry never
+    // costs the Node its place in the cache.
+    if (const json* cidrs = f::member(**spec, "podCIDRs"); cidrs && cidrs->is_array()) {
+      for (const json& c : *cidrs) {
+        if (c.is_string()) node.pod_cidrs.push_back(c.get<std::string>());
+      }
+    } else if (const json* one = f::member(**spec, "podCIDR"); one && one->is_string()) {
+      node.pod_cidrs.push_back(one->get<std::string>());
+    }
   }
   auto status = section(object, "status");
   if (!status) {

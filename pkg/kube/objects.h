@@ -79,6 +79,7 @@ struct Node {
   // Fields the decoder could not read and left out ("status.addresses[1].type: expected
   // string, got number"); the Node is kept with the rest.
   std::vector<std::string> decode_warnings;
+  std::vector<std::string> pod_cidrs;  // spec.podCIDRs (or spec.podCIDR)
 };
 
 // coordination.k8s.io/v1 Lease.

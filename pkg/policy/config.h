@@ -63,6 +63,17 @@ struct ServingConfig {
   bool resolve_dns = false;
 };
 
+// The cluster's own names and ranges that no serving certificate may carry, on top of what
+// the API tells (ServiceCIDRs, the kubernetes Service and its endpoints, Node pod CIDRs).
+struct ClusterNetworkConfig {
+  // The cluster DNS domain (kubelet --cluster-domain): no DNS SAN may be it or under it.
+  // Compared lower-cased with a trailing dot ignored.
+  std::string domain = "cluster.local";
+  // Further ranges never approved as IP SANs: the service range(s) of clusters that do not
+  // serve networking.k8s.io/v1 ServiceCIDR objects, VIPs, the pod network as a whole.
+  std::vector<std::string> internal_cidrs;
+};
+
 struct KeyConfig {
   bool allow_rsa = true;
   int rsa_min_bits = 2048;  // config refuses values below 2048
@@ -82,6 +93,7 @@ struct PolicyConfig {
   BootstrapConfig bootstrap;
   PendingGuardConfig pending_guard;
   ServingConfig serving;
+  ClusterNetworkConfig cluster_network;
   KeyConfig keys;
   KindsConfig kinds;
   // Upper bound on spec.expirationSeconds; a CSR without it gets the signer's default

@@ -144,6 +144,7 @@ Outcome failure_outcome(std::string_view code, const PolicyConfig& cfg) {
 std::vector<std::string_view> all_check_names() {
   std::vector<std::string_view> out{kKindCheck};
   for (const Rule& r : detail::request_rules()) out.push_back(r.name);
+  for (const Rule& r : detail::cluster_internal_rules()) out.push_back(r.name);
   for (const Rule& r : detail::identity_rules()) out.push_back(r.name);
   out.push_back(kNewestOfNodeCheck);
   out.push_back(kOneClientCertCheck);
@@ -177,6 +178,7 @@ Decision evaluate(const EvaluationInput& input, const PolicyConfig& config) {
 
   Recorder rec(d.checks);
   run(detail::request_rules(), ctx, rec);
+  run(detail::cluster_internal_rules(), ctx, rec);
   run(detail::identity_rules(), ctx, rec);
 
   if (rec.failed()) {

@@ -123,6 +123,7 @@ void serving_san_dns(const Context& c, Recorder& rec) {
   const auto& allowed = c.config.serving.allowed_domains;
   for (const auto& san : c.parsed->sans.dns) {
     const std::string name = normalize_hostname(san);
+    if (cluster_internal_name(c, name)) continue;  // refused by serving.cluster-internal
     if (name.find('*') != std::string::npos) {
       rec.fail(r::kSanDnsWildcard,
                "DNS SAN \"" + san + "\" is a wildcard; wildcards are never approved");
@@ -178,12 +179,7 @@ void serving_san_ip(const Context& c, Recorder& rec) {
     }
     const std::string shown =
         raw.text.empty() || raw.text == ip->text ? ip->text : raw.text + " (" + ip->text + ")";
-    if (x509::is_loopback(*ip) || x509::is_unspecified(*ip) || x509::is_link_local(*ip) ||
-        x509::is_multicast(*ip)) {
-      rec.fail(r::kSanIpForbiddenRange,
-               "IP SAN " + shown + " is loopback, unspecified, link-local or multicast");
-      continue;
-    }
+    if (cluster_internal_ip(c, *ip)) continue;  // refused by serving.cluster-internal
     if (!cidrs.empty()) {
       bool ok = std::any_of(cidrs.begin(), cidrs.end(), [&](const std::string& cidr) {
         return x509::cidr_contains(cidr, *ip).value_or(false);

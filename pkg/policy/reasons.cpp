@@ -46,6 +46,13 @@ constexpr std::array kReasons = {
     ReasonInfo{r::kClientCsrHasSans, kFailure, "client CSR carries SANs"},
     ReasonInfo{r::kServingCsrWithoutSans, kFailure, "serving CSR carries no DNS or IP SAN"},
 
+    ReasonInfo{r::kClusterInternalName, kFailure,
+               "a DNS SAN is a cluster-internal name (kubernetes[.default[.svc]], *.svc, the "
+               "cluster domain)"},
+    ReasonInfo{r::kClusterInternalAddress, kFailure,
+               "an IP SAN is a cluster-internal address (service range, kubernetes Service, API "
+               "server endpoint, pod CIDR, clusterNetwork.internalCIDRs)"},
+
     ReasonInfo{r::kNodeNotFound, kWaiting, "no Node with the requester's name exists"},
     ReasonInfo{r::kMachineNotFound, kWaiting, "no trusted inventory entry describes this node"},
     ReasonInfo{r::kSanDnsInvalid, kFailure, "a DNS SAN is not a valid host name"},

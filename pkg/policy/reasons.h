@@ -71,6 +71,9 @@ inline constexpr std::string_view kSanUriNotAllowed = "SanUriNotAllowed";
 inline constexpr std::string_view kSanOtherNotAllowed = "SanOtherNotAllowed";
 inline constexpr std::string_view kClientCsrHasSans = "ClientCsrHasSans";
 inline constexpr std::string_view kServingCsrWithoutSans = "ServingCsrWithoutSans";
+// Serving: cluster-internal identities (never approved, whatever the inventory says).
+inline constexpr std::string_view kClusterInternalName = "ClusterInternalName";
+inline constexpr std::string_view kClusterInternalAddress = "ClusterInternalAddress";
 // Serving identity vs inventory.
 inline constexpr std::string_view kNodeNotFound = "NodeNotFound";
 inline constexpr std::string_view kMachineNotFound = "MachineNotFound";

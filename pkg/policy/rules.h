@@ -81,7 +81,19 @@ struct Rule {
 };
 
 std::span<const Rule> request_rules();
+std::span<const Rule> cluster_internal_rules();
 std::span<const Rule> identity_rules();
+
+// Rule serving.cluster-internal's classification (cluster_internal_rules.cpp), also used
+// by serving.san-dns / serving.san-ip to skip what it refuses. For a normalized DNS name:
+// why it is cluster-internal ("is under .svc: …"), or nullopt.
+std::optional<std::string> cluster_internal_name(const Context& c, std::string_view normalized);
+struct InternalAddress {
+  std::string_view reason;  // kSanIpForbiddenRange or kClusterInternalAddress
+  std::string why;          // "is loopback", "is inside service range …"
+};
+// For a canonical IP: why it is cluster-internal, or nullopt.
+std::optional<InternalAddress> cluster_internal_ip(const Context& c, const x509::IpAddress& ip);
 
 // Machines and Node for `node_name`, and which Node-reported values are trusted.
 TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view node_name,

@@ -127,7 +127,7 @@ attack unspecified "$node" $serving "$su" SanIpForbiddenRange
 pem link-local ec256 "$me" "DNS:atk-node,IP:169.254.169.254"
 attack link-local "$node" $serving "$su" SanIpForbiddenRange
 pem apiserver-dns ec256 "$me" "DNS:atk-node,DNS:kubernetes.default.svc,IP:10.9.0.11"
-attack apiserver-dns "$node" $serving "$su" SanDnsNotInInventory
+attack apiserver-dns "$node" $serving "$su" ClusterInternalName
 pem v4-mapped ec256 "$me" "DNS:atk-node,IP:::ffff:10.9.0.10"
 attack v4-mapped "$node" $serving "$su" SanIpNotInInventory
 pem groups-missing ec256 /O=system:nodes/CN=system:node:atk-fake "DNS:atk-fake"

@@ -33,7 +33,8 @@ docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 app = yaml.safe_load(open(sys.argv[2]))["appVersion"]
 kinds = sorted(d["kind"] for d in docs)
 want = sorted(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Role",
-               "RoleBinding", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget"])
+               "RoleBinding", "Role", "RoleBinding", "ConfigMap", "Deployment", "Service",
+               "PodDisruptionBudget"])
 assert kinds == want, f"kinds {kinds} != {want}"
 dep = next(d for d in docs if d["kind"] == "Deployment")
 c = dep["spec"]["template"]["spec"]["containers"][0]
@@ -72,7 +73,7 @@ ns = "openshift-cluster-machine-approver"
 for d in docs:
     if d["kind"] in ("ClusterRole", "ClusterRoleBinding", "Namespace"):
         continue
-    want = "default" if d["metadata"]["name"] == "csr-approver-events" else ns
+    want = "default" if d["metadata"]["name"] in ("csr-approver-events", "csr-approver-apiserver-service") else ns
     assert d["metadata"].get("namespace") == want, (d["kind"], d["metadata"])
 assert by["Namespace"][0]["metadata"]["name"] == ns
 assert by["Namespace"][0]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"

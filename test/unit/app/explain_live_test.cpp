@@ -223,3 +223,62 @@ TEST_CASE("live explain: a bad kubeconfig exits 2 naming it") {
   CHECK(nca::app::run_explain(o, std::chrono::system_clock::now(), out, err) == 2);
   CHECK_THAT(err.str(), Catch::Contains("--kubeconfig /nonexistent/kubeconfig"));
 }
+
+TEST_CASE("live explain: cluster-internal SANs a Node reports itself are refused, named") {
+  FakeApi api;
+  api.lists[kube::resources::nodes().collection_path()].push_back(
+      {{"apiVersion", "v1"},
+       {"kind", "Node"},
+       {"metadata", {{"name", "worker-0"}, {"creationTimestamp", "2026-11-20T10:00:00Z"}}},
+       {"status",
+        {{"addresses",
+          {{{"type", "InternalIP"}, {"address", "192.0.2.20"}},
+           {{"type", "InternalIP"}, {"address", "10.96.0.1"}},
+           {{"type", "InternalIP"}, {"address", "10.96.0.7"}},
+           {{"type", "Hostname"}, {"address", "kubernetes.default.svc"}},
+           {{"type", "Hostname"}, {"address", "worker-0"}}}}}}});
+  const kube::Resource services{"", "v1", "services", true};
+  api.objects[services.object_path("default", "kubernetes")] = {
+      {"metadata", {{"name", "kubernetes"}, {"namespace", "default"}}},
+      {"spec", {{"clusterIP", "10.96.0.1"}, {"clusterIPs", {"10.96.0.1"}}}}};
+  const kube::Resource cidrs{"networking.k8s.io", "v1", "servicecidrs", false};
+  api.served.insert("networking.k8s.io/v1/servicecidrs");
+  api.lists[cidrs.collection_path()].push_back(
+      {{"metadata", {{"name", "kubernetes"}}}, {"spec", {{"cidrs", {"10.96.0.0/24"}}}}});
+  auto csr = [&](const std::string& name, const std::string& dns, const std::string& ip) {
+    auto opts = nca::test::serving_csr_options("worker-0");
+    opts.name = name;
+    opts.creation_timestamp = "2026-11-23T12:00:00Z";
+    auto builder = nca::test::CsrBuilder::kubelet_serving("worker-0");
+    if (!dns.empty()) builder.dns(dns);
+    api.add_csr(nca::test::make_csr_object(opts, builder.ip(ip).pem()));
+  };
+  csr("apiserver-name", "kubernetes.default.svc", "192.0.2.20");
+  csr("apiserver-ip", "", "10.96.0.1");
+  csr("service-range", "", "10.96.0.7");
+  csr("good", "", "192.0.2.20");
+
+  Run name = explain(api, live("apiserver-name"));
+  REQUIRE(name.code == 0);
+  CHECK(name.json()["outcome"] == "pending");
+  CHECK(name.json()["reason"] == "ClusterInternalName");
+  CHECK_THAT(name.out, Catch::Contains("kubernetes.default.svc"));
+  Run ip = explain(api, live("apiserver-ip"));
+  REQUIRE(ip.code == 0);
+  CHECK(ip.json()["reason"] == "ClusterInternalAddress");
+  CHECK_THAT(ip.out, Catch::Contains("Service default/kubernetes"));
+  Run range = explain(api, live("service-range"));
+  REQUIRE(range.code == 0);
+  CHECK(range.json()["reason"] == "ClusterInternalAddress");
+  CHECK_THAT(range.out, Catch::Contains("10.96.0.0/24 (ServiceCIDR kubernetes)"));
+  Run good = explain(api, live("good"));
+  REQUIRE(good.code == 0);
+  CHECK(good.json()["outcome"] == "approve");
+
+  // A discovery error is not "not served": explain refuses to answer.
+  api.errors["discovery networking.k8s.io"] = Status(nca::Code::kUnavailable, "503");
+  Run discovery = explain(api, live("good"));
+  CHECK(discovery.code == 2);
+  CHECK_THAT(discovery.err, Catch::Contains("ServiceCIDRs"));
+  CHECK(api.writes == 0);
+}

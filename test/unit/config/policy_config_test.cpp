@@ -221,3 +221,22 @@ TEST_CASE("failureActions accepts the cross-CSR reason codes") {
   CHECK_THAT(error_of("failureActions: {ConfigUnavailable: deny}"),
              Catch::Contains("cannot be configured"));
 }
+
+TEST_CASE("clusterNetwork: domain normalized, CIDRs checked, defaults safe") {
+  auto d = parse_policy_config("");
+  REQUIRE(d.is_ok());
+  CHECK(d->cluster_network.domain == "cluster.local");
+  CHECK(d->cluster_network.internal_cidrs.empty());
+  auto r = parse_policy_config(
+      "clusterNetwork:\n  domain: Corp.Internal.\n  internalCIDRs: [10.96.0.0/12, "
+      "\"fd00::/108\"]\n");
+  REQUIRE(r.is_ok());
+  CHECK(r->cluster_network.domain == "corp.internal");
+  CHECK(r->cluster_network.internal_cidrs ==
+        std::vector<std::string>{"10.96.0.0/12", "fd00::/108"});
+  CHECK_THAT(error_of("clusterNetwork: {domain: \"*.local\"}"),
+             Catch::Contains("clusterNetwork.domain") && Catch::Contains("not a valid DNS domain"));
+  CHECK_THAT(error_of("clusterNetwork: {internalCIDRs: [10.96.0.1]}"),
+             Catch::Contains("clusterNetwork.internalCIDRs[0]"));
+  CHECK_THAT(error_of("clusterNetwork: {serviceCIDRs: []}"), Catch::Contains("serviceCIDRs"));
+}

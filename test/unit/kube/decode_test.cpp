@@ -149,3 +149,17 @@ TEST_CASE("a namespaced object's key includes its namespace") {
   CHECK(raw_object_key(json{{"metadata", {{"name", "n"}}}}).value() == "n");
   CHECK_FALSE(decode_configmap(json{{"metadata", {{"name", "c"}}}, {"data", {{"k", 1}}}}));
 }
+
+TEST_CASE("Node spec.podCIDRs (or spec.podCIDR) decode leniently") {
+  auto n = decode_node(json::parse(R"({"metadata":{"name":"n1","resourceVersion":"1"},
+      "spec":{"podCIDR":"10.244.1.0/24","podCIDRs":["10.244.1.0/24",3,"fd00:244:1::/64"]}})"));
+  REQUIRE(n);
+  CHECK(n->pod_cidrs == std::vector<std::string>{"10.244.1.0/24", "fd00:244:1::/64"});
+  auto old =
+      decode_node(json::parse(R"({"metadata":{"name":"n2"},"spec":{"podCIDR":"10.0.0.0/24"}})"));
+  REQUIRE(old);
+  CHECK(old->pod_cidrs == std::vector<std::string>{"10.0.0.0/24"});
+  auto bad = decode_node(json::parse(R"({"metadata":{"name":"n3"},"spec":{"podCIDRs":{"a":1}}})"));
+  REQUIRE(bad);  // a bad podCIDRs never costs the Node its place in the cache
+  CHECK(bad->pod_cidrs.empty());
+}

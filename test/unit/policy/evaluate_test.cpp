@@ -55,6 +55,7 @@ TEST_CASE("approved serving CSR: kind, node name and a full trace") {
                                              "san.no-uri",
                                              "san.no-other",
                                              "serving.has-san",
+                                             "serving.cluster-internal",
                                              "node.exists",
                                              "serving.machine",
                                              "serving.san-dns",
@@ -232,4 +233,34 @@ TEST_CASE("Node-reported names and addresses: trusted only as configured") {
     w.config.serving.trust_node_addresses = TrustNodeAddresses::kNever;
     CHECK(evaluate_request(w, r).reason == "MachineNotFound");
   }
+}
+
+TEST_CASE("cluster-internal SANs: the message names the SAN and why; no later rule vouches") {
+  World w = World::standard();
+  w.inventory.machines.clear();
+  w.inventory.has_inventory_source = false;  // trustNodeAddresses auto: Node addresses count
+  w.inventory.cluster_network.kubernetes_service_ips = {
+      {"10.96.0.1/32", "Service default/kubernetes"}};
+  w.inventory.nodes[0].hostnames.push_back("kubernetes.default.svc");
+  w.inventory.nodes[0].addresses.push_back(ip("10.96.0.1"));
+  Request r = w0();
+  r.builder.dns("kubernetes.default.svc");
+  r.builder.ip("10.96.0.1");
+  Decision d = evaluate_request(w, r);
+  CHECK(d.outcome == Outcome::kPending);
+  CHECK(d.reason == "ClusterInternalName");
+  CHECK_THAT(d.message, Catch::Contains("\"kubernetes.default.svc\"") &&
+                            Catch::Contains("under .svc") && Catch::Contains("never approved"));
+  std::vector<std::string> failed;
+  for (const auto& c : d.checks) {
+    if (!c.ok) failed.push_back(c.detail);
+    // The Node reports both values, yet no SAN rule may call them known.
+    if (c.ok && (c.name == "serving.san-dns" || c.name == "serving.san-ip")) {
+      CHECK_THAT(c.detail,
+                 !Catch::Contains("kubernetes.default.svc") && !Catch::Contains("10.96.0.1"));
+    }
+  }
+  REQUIRE(failed.size() == 2);
+  CHECK_THAT(failed[1], Catch::StartsWith("ClusterInternalAddress: IP SAN 10.96.0.1 is a "
+                                          "ClusterIP of Service default/kubernetes"));
 }

@@ -143,7 +143,7 @@ std::vector<Case> serving_attack_cases() {
                r.builder.dns("*.lab.example.com");
                return r;
              }),
-      refuse("kubernetes.default.svc", "SanDnsNotInInventory",
+      refuse("kubernetes.default.svc", "ClusterInternalName",
              [] {
                auto r = w0();
                r.builder.dns("kubernetes.default.svc");

@@ -5,6 +5,7 @@
 namespace nca::policy::testing {
 
 std::vector<Case> serving_attack_cases();
+std::vector<Case> cluster_internal_cases();
 
 namespace {
 using namespace serving;
@@ -156,6 +157,7 @@ std::vector<Case> serving_legit_cases() {
 std::vector<Case> serving_cases() {
   std::vector<Case> all = serving_legit_cases();
   for (Case& c : serving_attack_cases()) all.push_back(std::move(c));
+  for (Case& c : cluster_internal_cases()) all.push_back(std::move(c));
   return all;
 }
 
