@@ -19,7 +19,10 @@ RestClient::Impl::Impl(ClientConfig c, std::shared_ptr<Clock> clk)
       bucket(clock, config.qps, config.burst),
       tokens(config.token, config.token_file) {}
 
-RestClient::Impl::~Impl() = default;
+RestClient::Impl::~Impl() {
+  http.reset();
+  wait_transport_quiet(transport, std::chrono::seconds(2));
+}
 
 RestClient::RestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RestClient::~RestClient() = default;
@@ -35,10 +38,13 @@ Result<std::shared_ptr<RestClient>> RestClient::create(ClientConfig config,
   while (!config.server.empty() && config.server.back() == '/') config.server.pop_back();
   if (config.user_agent.empty()) config.user_agent = default_user_agent();
   if (Status s = validate_tls_material(config); !s.is_ok()) return s;
+  install_counting_scheduler();
   auto impl = std::make_unique<Impl>(std::move(config), std::move(clock));
   try {
     http::client::http_client_config hc;
-    configure_http(impl->config, impl->config.timeout, hc);
+    auto sentinel = make_transport_sentinel();
+    impl->transport = sentinel;
+    configure_http(impl->config, impl->config.timeout, std::move(sentinel), hc);
     impl->http = std::make_unique<http::client::http_client>(
         web::uri(utility::conversions::to_string_t(impl->config.server)), hc);
   } catch (const std::exception& e) {
