@@ -92,9 +92,11 @@ class RestClient final : public ApiClient {
   // arrives until the server ends it, `on_chunk` returns an error, or `stop` is requested.
   // Once the server has answered 2xx, a connection idle for longer than `inactivity` ends
   // with OK (a quiet watch; re-watch); before that it is a Timeout. A stop ends with OK.
-  // Non-2xx answers are returned as typed errors.
+  // Non-2xx answers are returned as typed errors. `on_open`, when set, is called once the
+  // server has answered 2xx, before the first chunk.
   Status stream(const std::string& path_and_query, std::chrono::seconds inactivity,
-                const std::function<Status(std::string_view)>& on_chunk, std::stop_token stop);
+                const std::function<Status(std::string_view)>& on_chunk, std::stop_token stop,
+                const std::function<void()>& on_open = {});
 
   const ClientConfig& config() const;
 

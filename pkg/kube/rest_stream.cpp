@@ -16,7 +16,7 @@ namespace http = web::http;
 
 Status RestClient::stream(const std::string& path_and_query, std::chrono::seconds inactivity,
                           const std::function<Status(std::string_view)>& on_chunk,
-                          std::stop_token stop) {
+                          std::stop_token stop, const std::function<void()>& on_open) {
   Impl& impl = *impl_;
   if (!impl.bucket.wait(stop)) return Status::ok();
   pplx::cancellation_token_source cancel;
@@ -51,6 +51,7 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
       return explain_unauthorized(impl, status_from_response(code, text, retry_after));
     }
     streaming = true;
+    if (on_open) on_open();
     auto body = resp.body().streambuf();
     std::vector<std::uint8_t> buf(64 * 1024);
     while (!stop.stop_requested()) {
