@@ -12,6 +12,7 @@
 #include "approver/csr_index.h"
 #include "approver/reconciler.h"
 #include "base/log.h"
+#include "cache/health_registry.h"
 #include "config/policy_config.h"
 #include "daemon/api_adapters.h"
 #include "daemon/config_tracker.h"
@@ -147,15 +148,20 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
 
   // --- HTTP endpoints -----------------------------------------------------------------
   std::atomic<bool> ready{false};
+  cache::HealthRegistry caches;  // ready also needs every registered cache fresh
   metrics::HttpServer metrics_server, health_server;
   metrics_server.handle("/metrics", [metrics] {
     return metrics::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
                                  metrics->render()};
   });
   health_server.handle("/healthz", [] { return metrics::HttpResponse{200, "text/plain", "ok\n"}; });
-  health_server.handle("/readyz", [&ready] {
-    return ready ? metrics::HttpResponse{200, "text/plain", "ok\n"}
-                 : metrics::HttpResponse{503, "text/plain", "informer caches not synced\n"};
+  health_server.handle("/readyz", [&ready, &caches] {
+    if (!ready) return metrics::HttpResponse{503, "text/plain", "informer caches not synced\n"};
+    std::string stale;
+    for (const auto& name : caches.stale()) stale += (stale.empty() ? "" : ", ") + name;
+    return stale.empty() ? metrics::HttpResponse{200, "text/plain", "ok\n"}
+                         : metrics::HttpResponse{503, "text/plain",
+                                                 "caches not being refreshed: " + stale + "\n"};
   });
   if (Status st = metrics_server.start(o.metrics_bind_address); !st.is_ok()) {
     return fail("cannot serve metrics", st);
@@ -172,6 +178,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   workqueue::RateLimitingQueue queue(qopts);
 
   CsrCache csrs(*client, clock);
+  caches.add("certificatesigningrequests", [&csrs] { return csrs.informer().health(); });
   auto enqueue_if_pending = [&queue](const approver::CsrPtr& csr) {
     if (approver::is_kubelet_signer(*csr) && csr->is_pending()) queue.add(csr->metadata.name);
   };
@@ -311,6 +318,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
 
   // --- orderly shutdown ---------------------------------------------------------------
   ready = false;
+  caches.clear();
   queue.shutdown();
   workers.clear();  // joins: in-flight reconciles finish
   if (election.joinable()) {
