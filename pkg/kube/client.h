@@ -83,10 +83,14 @@ class RestClient final : public ApiClient {
   Result<bool> has_resource(const std::string& group, const std::string& version,
                             const std::string& resource) override;
 
-  // Any request: `path_and_query` starts with "/", `body` is sent when non-null.
+  // Any request: `path_and_query` starts with "/", `body` is sent when non-null. A
+  // positive `timeout` bounds the whole request (connect, send, answer): past it the
+  // connection is abandoned and the result is Timeout. Zero: only config().timeout, which
+  // bounds inactivity.
   Result<nlohmann::json> request(std::string_view method, const std::string& path_and_query,
                                  const nlohmann::json* body = nullptr,
-                                 std::string_view content_type = "application/json");
+                                 std::string_view content_type = "application/json",
+                                 std::chrono::milliseconds timeout = {});
 
   // A streaming GET on its own connection (one per watch): `on_chunk` gets the body as it
   // arrives until the server ends it, `on_chunk` returns an error, or `stop` is requested.
