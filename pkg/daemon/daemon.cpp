@@ -249,8 +249,15 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   if (o.leader_elect) {
     leaderelection::ElectorSettings es;
     es.identity = identity;
+    // The Lease has a client of its own: its requests never queue behind the caches' or
+    // the writers' (shared rate limit, 30 s timeout); the elector bounds each one.
+    auto lease_cfg = *cfg;
+    lease_cfg.timeout = std::chrono::ceil<std::chrono::seconds>(es.renew_deadline);
+    auto lease_client = kube::RestClient::create(lease_cfg, clock);
+    if (!lease_client)
+      return fail("cannot create the leader election client", lease_client.status());
     elector = std::make_unique<leaderelection::LeaderElector>(
-        es, std::make_shared<ApiLeaseLock>(*client, o.namespace_, o.lease_name), clock,
+        es, std::make_shared<ApiLeaseLock>(*lease_client, o.namespace_, o.lease_name), clock,
         leaderelection::ElectorCallbacks{
             .on_started_leading =
                 [&] {
