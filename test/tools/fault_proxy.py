@@ -6,7 +6,8 @@
 
 Listens on 127.0.0.1 only and forwards every connection to --upstream, byte for byte (TLS
 passes through end to end). Writes DIR/port (the port it listens on) and DIR/pid, then
-reads DIR/mode whenever it changes (write it atomically: write DIR/mode.tmp, rename):
+reads DIR/mode whenever it changes (write it atomically: write DIR/mode.tmp, rename) and
+then writes the mode it applied to DIR/applied (wait for that instead of sleeping):
 
     pass               forward (the default)
     pause              stall: accept connections but move no byte in either direction
@@ -60,6 +61,11 @@ class Control:
         with self.lock:
             self.mode = words or ["pass"]
             self.generation += 1
+        # Acknowledge: a test waits for DIR/applied to hold the mode it wrote.
+        tmp = os.path.join(self.dir, "applied.tmp")
+        with open(tmp, "w") as f:
+            f.write(" ".join(self.mode) + "\n")
+        os.rename(tmp, os.path.join(self.dir, "applied"))
 
     def current(self):
         with self.lock:

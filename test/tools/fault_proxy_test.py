@@ -58,7 +58,15 @@ def set_mode(ctl, mode):
     with open(tmp, "w") as f:
         f.write(mode + "\n")
     os.rename(tmp, os.path.join(ctl, "mode"))
-    time.sleep(0.1)  # the proxy polls every 20 ms; mtime granularity
+
+    def applied():
+        try:
+            return open(os.path.join(ctl, "applied")).read().split() == mode.split()
+        except FileNotFoundError:
+            return False
+
+    if not wait_for(applied):
+        raise RuntimeError("the proxy did not apply mode " + mode)
 
 
 def ask(port, line, timeout=5.0):
