@@ -18,6 +18,7 @@
 #include "fault_proxy.h"
 #include "kube/decode.h"
 #include "kube/rest_list_watcher.h"
+#include "test_cluster.h"
 
 using namespace std::chrono_literals;
 using Csr = nca::kube::CertificateSigningRequest;
@@ -400,6 +401,15 @@ TEST_CASE("4: a quiet watch past the client's inactivity timeout re-watches with
   (void)api.remove(csr_name(api, 0));
 }
 
+// Polls `pred` until true or `limit` passes; returns its last value.
+bool wait_until(const std::function<bool()>& pred, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);  // polling a condition, bounded
+  }
+  return pred();
+}
+
 // Item 7 of issue 9: the API server answers every new connection with a 500 (the fault
 // proxy in front of it): the reflector stops resuming from its version and relists after
 // three watch errors in a row, its cache reports itself stale once failing longer than
@@ -425,15 +435,10 @@ TEST_CASE("5: repeated watch errors other than 410 force a relist; health goes s
 
   proxy.answer(500, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
                     R"("message":"injected internal error","reason":"InternalError","code":500})");
-  auto wait_until = [](const std::function<bool()>& pred, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(50ms);  // polling a condition, bounded
-    }
-    return pred();
-  };
-  CHECK(wait_until([&] { return inf->stats().relists_after_errors >= 1; }, 30s));
-  CHECK(wait_until([&] { return !inf->health().healthy; }, 30s));
+  const bool relisted = wait_until([&] { return inf->stats().relists_after_errors >= 1; }, 30s);
+  CHECK(relisted);
+  const bool stale = wait_until([&] { return !inf->health().healthy; }, 30s);
+  CHECK(stale);
   const auto failing = inf->stats();
   CHECK(failing.watch_errors >= 3);
   CHECK(failing.list_errors >= 1);  // the relist met the 500 too
@@ -442,7 +447,8 @@ TEST_CASE("5: repeated watch errors other than 410 force a relist; health goes s
 
   proxy.set_mode("pass");
   CHECK(wait_converged(*inf, api, 30s).empty());
-  CHECK(wait_until([&] { return inf->health().healthy; }, 30s));
+  const bool healthy_again = wait_until([&] { return inf->health().healthy; }, 30s);
+  CHECK(healthy_again);
   const auto st = inf->stats();
   WARN("measured: " << st.watch_errors << " watch errors, " << st.list_errors << " list errors, "
                     << st.relists_after_errors << " relists after errors, " << st.lists
