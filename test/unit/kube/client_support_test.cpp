@@ -1,6 +1,12 @@
 // The pieces of RestClient that need no server: token re-reading, the QPS bucket, query
 // strings, and the validation done before any connection.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -97,4 +103,35 @@ TEST_CASE("a failed request leaves no cpprestsdk work behind once its client is 
     (*client).reset();
     CHECK(nca::kube::pending_transport_chores() == 0);
   }
+}
+
+TEST_CASE("a request with a timeout gives up at it on a server that never answers") {
+  // The leader elector bounds each Lease call by the time left to its renew deadline; a
+  // stalled connection must not hold it for the client's 30 s inactivity timeout.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 4) == 0);  // the kernel accepts; nobody ever answers
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+
+  auto clock = std::make_shared<nca::FakeClock>();
+  ClientConfig cfg;
+  cfg.server = "https://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  cfg.timeout = 30s;
+  auto client = RestClient::create(cfg, clock);
+  REQUIRE(client);
+  const auto start = std::chrono::steady_clock::now();
+  auto r = (*client)->request("GET", "/api/v1/namespaces/ns/leases/x", nullptr, "application/json",
+                              300ms);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(r);
+  CHECK(r.status().code() == nca::Code::kTimeout);
+  CHECK(took >= 300ms);
+  CHECK(took < 10s);  // not the 30 s inactivity timeout
+  (*client).reset();
+  ::close(listener);
 }
