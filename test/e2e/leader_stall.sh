@@ -12,7 +12,7 @@ mkdir -p "$ctl"
 python3 "$NCA_SOURCE_DIR/test/tools/fault_proxy.py" --upstream "127.0.0.1:$NCA_APISERVER_PORT" \
   --control "$ctl" &
 proxy_pid=$!
-trap 'stop_all_approvers; kill "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
+trap 'stop_all_approvers; burst_cleanup ls || true; kill "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
 
 ns=node-csr-approver
 lease_holder() { kubectl -n "$ns" get lease node-csr-approver -o jsonpath='{.spec.holderIdentity}'; }
@@ -26,18 +26,25 @@ direct_kc="$(approver_kubeconfig)"
 sed "s#https://127.0.0.1:$NCA_APISERVER_PORT#https://127.0.0.1:$(cat "$ctl/port")#" "$direct_kc" \
   >"$E2E_TMP/proxied.kubeconfig"
 
+burst_setup ls 40
+cm="$(burst_config_map ls)"
+
 # a, through the proxy, leads (a replica of an earlier test may hold the Lease: free it).
 kubectl -n "$ns" delete lease node-csr-approver --ignore-not-found >/dev/null
 approver_kubeconfig() { echo "$E2E_TMP/proxied.kubeconfig"; }
-start_approver a || fail "a did not start"
+start_approver a --config-map "$cm" || fail "a did not start"
 wait_for 30 test "$(lease_holder)" = a && pass "replica a (through the fault proxy) leads" ||
   fail "a did not lead: holder '$(lease_holder)'"
 approver_kubeconfig() { echo "$direct_kc"; }
-start_approver b || fail "b did not start"
+start_approver b --config-map "$cm" || fail "b did not start"
 [[ "$(leader_metric a)" == 1 && "$(leader_metric b)" == 0 ]] && pass "b follows" ||
   fail "leaders: a=$(leader_metric a) b=$(leader_metric b)"
 
-# Stall a's connections; watch both is_leader gauges (a's metrics are local, not proxied).
+# A burst of CSRs is being filed when a's connections stall: some of a's approval writes
+# are caught in the proxy. Watch both is_leader gauges (a's metrics are local, not proxied).
+burst_create ls 1 40 >"$E2E_TMP/burst.txt" &
+creator=$!
+wait_for 30 test -s "$E2E_TMP/burst.txt" || fail "the burst did not start"
 set_mode pause
 t0="$(date +%s%N)"
 a_off="" b_on="" overlap=0
@@ -62,7 +69,15 @@ grep -q '"failed to renew the leader lease within the deadline"' "$E2E_TMP/a.log
   pass "a logged that it could not renew within the deadline" || fail "no renew-deadline log from a"
 [[ "$(lease_holder)" == b ]] && pass "Lease holder is b" || fail "Lease holder '$(lease_holder)'"
 
+# a's held bytes (renewals, approvals) now reach the API server late: every CSR must still
+# be approved exactly once (a stale write from a meets a conflict) and issued.
 set_mode pass
+wait "$creator" || fail "filing the burst failed"
+if wait_for 60 burst_all_issued ls 40; then
+  pass "all 40 CSRs approved exactly once and issued after the stall"
+else
+  fail "after the stall: $(burst_status ls)"
+fi
 stop_approver a TERM
 stop_approver b TERM # releases the Lease for whoever runs next
 finish
