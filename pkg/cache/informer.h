@@ -102,6 +102,8 @@ class Informer final : private ReflectorSink {
 
   Lister<T> lister() const { return Lister<T>(store_); }
   ReflectorStats stats() const { return reflector_.stats(); }
+  // Whether the cache is being refreshed (for readiness); see Reflector::health().
+  CacheHealth health() const { return reflector_.health(); }
 
  private:
   std::vector<Status> replace(std::vector<RawObject> objects,

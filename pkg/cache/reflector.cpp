@@ -1,6 +1,7 @@
 #include "cache/reflector.h"
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 
 #include "base/log.h"
@@ -20,6 +21,16 @@ std::function<double()> default_random() {
 
 // A watch that ends this soon without any event is treated as a failure.
 constexpr Duration kShortWatch = std::chrono::seconds(1);
+
+// kube-apiserver's answer to a resourceVersion newer than its own (504 Timeout, message
+// "Too large resource version: N, current: M", cause ResourceVersionTooLarge), as
+// client-go's isTooLargeResourceVersionError recognises it by message.
+bool too_large_resource_version(const Status& s) {
+  std::string m = s.message();
+  std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
+  return m.find("too large resource version") != std::string::npos ||
+         m.find("resourceversiontoolarge") != std::string::npos;
+}
 
 }  // namespace
 
@@ -50,6 +61,30 @@ ReflectorStats Reflector::stats() const {
   return stats_;
 }
 
+CacheHealth Reflector::health() const {
+  const MonoTime now = clock_->now();
+  std::lock_guard lock(mu_);
+  CacheHealth h;
+  h.synced = synced_.load();
+  h.consecutive_failures = stats_.consecutive_failures;
+  if (stats_.last_success) h.since_success = now - *stats_.last_success;
+  h.healthy = h.synced && (stats_.consecutive_failures == 0 ||
+                           (h.since_success && *h.since_success < options_.stale_after));
+  return h;
+}
+
+void Reflector::mark_success() {
+  const MonoTime now = clock_->now();
+  bump([&](ReflectorStats& st) {
+    st.consecutive_failures = 0;
+    st.last_success = now;
+  });
+}
+
+void Reflector::mark_failure() {
+  bump([](ReflectorStats& st) { ++st.consecutive_failures; });
+}
+
 void Reflector::run(std::stop_token stop) {
   bool need_list = true;
   while (!stop.stop_requested()) {
@@ -58,12 +93,15 @@ void Reflector::run(std::stop_token stop) {
       if (stop.stop_requested()) break;
       if (!s.is_ok()) {
         bump([](ReflectorStats& st) { ++st.list_errors; });
+        mark_failure();
         log::warn("list failed", {{"reflector", options_.name}, {"error", s.to_string()}});
         backoff(stop);
         continue;
       }
       need_list = false;
+      watch_errors_in_a_row_ = 0;
       next_backoff_ = options_.initial_backoff;
+      mark_success();
     }
 
     const MonoTime started = clock_->now();
@@ -79,15 +117,31 @@ void Reflector::run(std::stop_token stop) {
       need_list = true;
       continue;
     }
+    if (saw_event) watch_errors_in_a_row_ = 0;
     if (s.is_ok() && (saw_event || clock_->now() - started >= kShortWatch)) {
       bump([](ReflectorStats& st) { ++st.watch_restarts; });
+      watch_errors_in_a_row_ = 0;
+      mark_success();
       continue;  // a normal end: resume from last_rv_
     }
     if (s.is_ok()) s = Status(Code::kUnavailable, "watch closed at once without events");
     bump([](ReflectorStats& st) { ++st.watch_errors; });
-    log::warn(
-        "watch failed",
-        {{"reflector", options_.name}, {"resource_version", last_rv_}, {"error", s.to_string()}});
+    mark_failure();
+    ++watch_errors_in_a_row_;
+    const bool too_large = too_large_resource_version(s);
+    if (too_large || watch_errors_in_a_row_ >= std::max(1, options_.watch_errors_before_relist)) {
+      // Resuming from last_rv_ keeps failing, or cannot work: start over from a list.
+      bump([](ReflectorStats& st) { ++st.relists_after_errors; });
+      log::warn("watch keeps failing, relisting", {{"reflector", options_.name},
+                                                   {"resource_version", last_rv_},
+                                                   {"errors_in_a_row", watch_errors_in_a_row_},
+                                                   {"error", s.to_string()}});
+      need_list = true;
+    } else {
+      log::warn(
+          "watch failed",
+          {{"reflector", options_.name}, {"resource_version", last_rv_}, {"error", s.to_string()}});
+    }
     backoff(stop);
   }
 }
@@ -137,6 +191,7 @@ Status Reflector::watch(std::stop_token stop, bool& saw_event) {
   opts.field_selector = options_.field_selector;
   opts.resource_version = last_rv_;
   opts.allow_bookmarks = true;
+  opts.on_established = [this] { mark_success(); };
   // Spread watch ends so that many clients do not reconnect in step.
   const int min_timeout = std::max(1, options_.min_watch_timeout_seconds);
   opts.timeout_seconds = min_timeout + static_cast<int>(random_() * min_timeout);
@@ -146,7 +201,11 @@ Status Reflector::watch(std::stop_token stop, bool& saw_event) {
     using Type = kube::WatchEvent::Type;
     if (ev.type == Type::kError) return;  // the watcher ends the watch with its status
     saw_event = true;
-    bump([](ReflectorStats& st) { ++st.events; });
+    bump([&](ReflectorStats& st) {
+      ++st.events;
+      st.consecutive_failures = 0;
+      st.last_success = clock_->now();
+    });
     if (ev.type == Type::kBookmark) {
       std::string rv = resource_version_of(ev.object);
       if (!rv.empty()) last_rv_ = std::move(rv);

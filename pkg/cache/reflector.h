@@ -13,6 +13,14 @@
 //  * any other list or watch error -> exponential backoff with jitter (Clock::sleep_for,
 //    so a FakeClock drives it), then retry; the backoff resets once a list succeeds or a
 //    watch delivers an event.
+//  * a watch that fails `watch_errors_before_relist` times in a row (5xx, ERROR events,
+//    resets), or at once with "Too large resource version" (the server's history is behind
+//    ours, e.g. after an etcd restore), relists instead of resuming from a version the
+//    server cannot serve (client-go relists after every such watch error).
+//
+// Freshness (for readiness): health() says whether the cache is being refreshed: synced,
+// and either the last list/watch attempt succeeded (a list, an open watch, an event, a
+// normal end) or the last success is less than `stale_after` ago.
 //  * An object that cannot be read (no metadata, or the sink cannot decode it) is logged
 //    and counted in stats().decode_errors; it never stops the reflector.
 //
@@ -24,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -58,6 +67,8 @@ struct ReflectorOptions {
   int min_watch_timeout_seconds = 300;  // each watch asks for [min, 2*min) seconds
   Duration initial_backoff = std::chrono::milliseconds(800);
   Duration max_backoff = std::chrono::seconds(30);
+  int watch_errors_before_relist = 3;  // consecutive watch errors (not 410) that force a list
+  Duration stale_after = std::chrono::seconds(60);  // failing this long: not healthy
   double jitter = 1.0;             // a backoff of d sleeps d * (1 + jitter * random()), capped
   std::shared_ptr<Clock> clock;    // default: real_clock()
   std::function<double()> random;  // in [0, 1); default: a seeded PRNG
@@ -72,8 +83,19 @@ struct ReflectorStats {
   std::uint64_t watch_errors = 0;    // watches that ended with an error (not 410)
   std::uint64_t events = 0;          // ADDED/MODIFIED/DELETED/BOOKMARK seen
   std::uint64_t decode_errors = 0;
-  Duration backoff_slept{0};     // total time asked of Clock::sleep_for
-  std::string resource_version;  // last seen
+  std::uint64_t relists_after_errors = 0;  // relists forced by watch errors other than 410
+  std::uint64_t consecutive_failures = 0;  // list/watch errors since the last success
+  std::optional<MonoTime> last_success;    // last list, watch opened, event or normal end
+  Duration backoff_slept{0};               // total time asked of Clock::sleep_for
+  std::string resource_version;            // last seen
+};
+
+// Whether a reflector's cache is being refreshed (see Reflector::health()).
+struct CacheHealth {
+  bool synced = false;
+  bool healthy = false;  // synced and not failing for `stale_after` or longer
+  std::uint64_t consecutive_failures = 0;
+  std::optional<Duration> since_success;  // now - last_success
 };
 
 class Reflector {
@@ -94,12 +116,16 @@ class Reflector {
   // True once the first list was handed to the sink.
   bool has_synced() const { return synced_.load(); }
   ReflectorStats stats() const;
+  // Freshness at options.clock's now().
+  CacheHealth health() const;
 
  private:
   Status list(std::stop_token stop);
   Status watch(std::stop_token stop, bool& saw_event);
   void backoff(std::stop_token stop);
   void count_decode_error(const Status& status, const std::string& where);
+  void mark_success();
+  void mark_failure();
   template <typename F>
   void bump(F&& f) {
     std::lock_guard lock(mu_);
@@ -114,7 +140,8 @@ class Reflector {
 
   std::atomic<bool> synced_{false};
   Duration next_backoff_;
-  std::string last_rv_;  // reflector thread only; mirrored into stats_
+  std::string last_rv_;            // reflector thread only; mirrored into stats_
+  int watch_errors_in_a_row_ = 0;  // reflector thread only
 
   mutable std::mutex mu_;
   ReflectorStats stats_;

@@ -1,5 +1,7 @@
 #include "daemon/api_adapters.h"
 
+#include <algorithm>
+
 #include "base/log.h"
 #include "kube/decode.h"
 #include "kube/encode.h"
@@ -62,12 +64,19 @@ void ApiEventRecorder::record(const kube::CertificateSigningRequest& csr, std::s
   recorder_.record(std::move(spec));
 }
 
-ApiLeaseLock::ApiLeaseLock(std::shared_ptr<kube::ApiClient> client, std::string ns,
+namespace {
+std::chrono::milliseconds at_least_1ms(Duration d) {
+  return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(d));
+}
+}  // namespace
+
+ApiLeaseLock::ApiLeaseLock(std::shared_ptr<kube::RestClient> client, std::string ns,
                            std::string name)
     : client_(std::move(client)), ns_(std::move(ns)), name_(std::move(name)) {}
 
-Result<leaderelection::VersionedRecord> ApiLeaseLock::get() {
-  auto raw = client_->get(kube::resources::leases(), ns_, name_);
+Result<leaderelection::VersionedRecord> ApiLeaseLock::get(Duration timeout) {
+  auto raw = client_->request("GET", kube::resources::leases().object_path(ns_, name_), nullptr,
+                              "application/json", at_least_1ms(timeout));
   if (!raw) return raw.status();
   auto lease = kube::decode_lease(*raw);
   if (!lease) return lease.status().annotate("lease " + describe());
@@ -94,17 +103,21 @@ kube::Lease ApiLeaseLock::to_lease(const leaderelection::LeaderRecord& r,
   return lease;
 }
 
-Status ApiLeaseLock::create(const leaderelection::LeaderRecord& record) {
-  auto created =
-      client_->create(kube::resources::leases(), ns_, kube::encode_lease(to_lease(record, "")));
-  return created.status();
+Status ApiLeaseLock::create(const leaderelection::LeaderRecord& record, Duration timeout) {
+  const auto body = kube::encode_lease(to_lease(record, ""));
+  return client_
+      ->request("POST", kube::resources::leases().collection_path(ns_), &body, "application/json",
+                at_least_1ms(timeout))
+      .status();
 }
 
 Status ApiLeaseLock::update(const leaderelection::LeaderRecord& record,
-                            const std::string& resource_version) {
-  auto updated = client_->update(kube::resources::leases(), ns_, name_,
-                                 kube::encode_lease(to_lease(record, resource_version)));
-  return updated.status();
+                            const std::string& resource_version, Duration timeout) {
+  const auto body = kube::encode_lease(to_lease(record, resource_version));
+  return client_
+      ->request("PUT", kube::resources::leases().object_path(ns_, name_), &body, "application/json",
+                at_least_1ms(timeout))
+      .status();
 }
 
 }  // namespace nca::daemon

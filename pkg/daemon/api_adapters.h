@@ -46,20 +46,22 @@ class ApiEventRecorder final : public approver::EventRecorder {
   events::AsyncRecorder recorder_;
 };
 
-// The leader record in a coordination.k8s.io/v1 Lease.
+// The leader record in a coordination.k8s.io/v1 Lease, through a client of its own (its
+// own connection, rate limit and timeouts, not the one the caches and writers share);
+// every call is cancelled at the timeout the elector gives it.
 class ApiLeaseLock final : public leaderelection::LeaseLock {
  public:
-  ApiLeaseLock(std::shared_ptr<kube::ApiClient> client, std::string ns, std::string name);
-  Result<leaderelection::VersionedRecord> get() override;
-  Status create(const leaderelection::LeaderRecord& record) override;
-  Status update(const leaderelection::LeaderRecord& record,
-                const std::string& resource_version) override;
+  ApiLeaseLock(std::shared_ptr<kube::RestClient> client, std::string ns, std::string name);
+  Result<leaderelection::VersionedRecord> get(Duration timeout) override;
+  Status create(const leaderelection::LeaderRecord& record, Duration timeout) override;
+  Status update(const leaderelection::LeaderRecord& record, const std::string& resource_version,
+                Duration timeout) override;
   std::string describe() const override { return ns_ + "/" + name_; }
 
  private:
   kube::Lease to_lease(const leaderelection::LeaderRecord& record,
                        const std::string& resource_version) const;
-  std::shared_ptr<kube::ApiClient> client_;
+  std::shared_ptr<kube::RestClient> client_;
   std::string ns_, name_;
 };
 

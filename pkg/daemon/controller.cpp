@@ -94,6 +94,12 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
            },
        .on_delete = [this](const approver::CsrPtr& csr, bool) { queue_.add(csr->metadata.name); }});
   ready_.add_check("inventory", [this] { return inventory_.not_synced_reason(); });
+  // A CSR cache whose lists and watches keep failing is not being refreshed.
+  ready_.add_check("caches", [this] {
+    return csrs_.informer().health().healthy
+               ? std::string()
+               : std::string("caches not being refreshed: certificatesigningrequests");
+  });
   ready_.add_check("cluster network", [this] {
     return network_.has_synced() ? std::string()
                                  : std::string("ServiceCIDRs and default/kubernetes not read yet");
@@ -185,7 +191,8 @@ void Controller::start_leader_election() {
   es.identity = settings_.identity;
   elector_ = std::make_unique<leaderelection::LeaderElector>(
       es,
-      std::make_shared<ApiLeaseLock>(clients_.api, settings_.lease_namespace, settings_.lease_name),
+      std::make_shared<ApiLeaseLock>(clients_.lease_api ? clients_.lease_api : clients_.api,
+                                     settings_.lease_namespace, settings_.lease_name),
       clients_.clock,
       leaderelection::ElectorCallbacks{
           .on_started_leading =

@@ -66,6 +66,9 @@ struct ControllerSettings {
 // The clients the controller uses; the caller owns their configuration.
 struct ControllerClients {
   std::shared_ptr<kube::RestClient> api;
+  // The Lease's own client (its own timeout, never queued behind the caches or writers);
+  // null: use `api`.
+  std::shared_ptr<kube::RestClient> lease_api;
   std::shared_ptr<Clock> clock;
   std::shared_ptr<metrics::Metrics> metrics;
 };

@@ -13,6 +13,7 @@
 #include "daemon/config_tracker.h"
 #include "daemon/controller.h"
 #include "kube/kubeconfig.h"
+#include "leaderelection/leader_elector.h"
 #include "metrics/metrics.h"
 
 #ifndef NCA_VERSION
@@ -131,6 +132,18 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   auto client = kube::RestClient::create(*cfg, clients.clock);
   if (!client) return fail("cannot create the Kubernetes client", client.status());
   clients.api = std::move(client).value();
+  if (o.leader_elect) {
+    // The Lease has a client of its own: its requests never queue behind the caches' or
+    // the writers' (shared rate limit, 30 s timeout); the elector bounds each one.
+    auto lease_cfg = *cfg;
+    lease_cfg.timeout =
+        std::chrono::ceil<std::chrono::seconds>(leaderelection::ElectorSettings{}.renew_deadline);
+    auto lease_client = kube::RestClient::create(lease_cfg, clients.clock);
+    if (!lease_client) {
+      return fail("cannot create the leader election client", lease_client.status());
+    }
+    clients.lease_api = std::move(lease_client).value();
+  }
 
   Controller controller(std::move(settings).value(), std::move(clients));
   std::jthread signals = watch_termination_signals(stop);

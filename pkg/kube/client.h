@@ -83,18 +83,24 @@ class RestClient final : public ApiClient {
   Result<bool> has_resource(const std::string& group, const std::string& version,
                             const std::string& resource) override;
 
-  // Any request: `path_and_query` starts with "/", `body` is sent when non-null.
+  // Any request: `path_and_query` starts with "/", `body` is sent when non-null. A
+  // positive `timeout` bounds the whole request (connect, send, answer): past it the
+  // connection is abandoned and the result is Timeout. Zero: only config().timeout, which
+  // bounds inactivity.
   Result<nlohmann::json> request(std::string_view method, const std::string& path_and_query,
                                  const nlohmann::json* body = nullptr,
-                                 std::string_view content_type = "application/json");
+                                 std::string_view content_type = "application/json",
+                                 std::chrono::milliseconds timeout = {});
 
   // A streaming GET on its own connection (one per watch): `on_chunk` gets the body as it
   // arrives until the server ends it, `on_chunk` returns an error, or `stop` is requested.
   // Once the server has answered 2xx, a connection idle for longer than `inactivity` ends
   // with OK (a quiet watch; re-watch); before that it is a Timeout. A stop ends with OK.
-  // Non-2xx answers are returned as typed errors.
+  // Non-2xx answers are returned as typed errors. `on_open`, when set, is called once the
+  // server has answered 2xx, before the first chunk.
   Status stream(const std::string& path_and_query, std::chrono::seconds inactivity,
-                const std::function<Status(std::string_view)>& on_chunk, std::stop_token stop);
+                const std::function<Status(std::string_view)>& on_chunk, std::stop_token stop,
+                const std::function<void()>& on_open = {});
 
   const ClientConfig& config() const;
 

@@ -35,6 +35,9 @@ struct WatchOptions {
   std::string resource_version;  // resume point: events after this version
   int timeout_seconds = 300;     // server closes the watch after this; a normal end
   bool allow_bookmarks = true;
+  // Called (on the watching thread) once the server accepted the watch (2xx), before any
+  // event: an open, quiet watch is a healthy one. Optional.
+  std::function<void()> on_established;
 };
 
 struct WatchEvent {

@@ -3,7 +3,12 @@
 // returned task, never inside a continuation.
 #include <cpprest/http_client.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <system_error>
+#include <thread>
 
 #include "kube/api_documents.h"
 #include "kube/api_error.h"
@@ -20,7 +25,10 @@ RestClient::Impl::Impl(ClientConfig c, std::shared_ptr<Clock> clk)
       bucket(clock, config.qps, config.burst),
       tokens(config.token, config.token_file) {}
 
-RestClient::Impl::~Impl() = default;
+RestClient::Impl::~Impl() {
+  http.reset();
+  wait_transport_quiet(transport, std::chrono::seconds(2));
+}
 
 RestClient::RestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RestClient::~RestClient() = default;
@@ -36,10 +44,13 @@ Result<std::shared_ptr<RestClient>> RestClient::create(ClientConfig config,
   while (!config.server.empty() && config.server.back() == '/') config.server.pop_back();
   if (config.user_agent.empty()) config.user_agent = default_user_agent();
   if (Status s = validate_tls_material(config); !s.is_ok()) return s;
+  install_counting_scheduler();
   auto impl = std::make_unique<Impl>(std::move(config), std::move(clock));
   try {
     http::client::http_client_config hc;
-    configure_http(impl->config, impl->config.timeout, hc);
+    auto sentinel = make_transport_sentinel();
+    impl->transport = sentinel;
+    configure_http(impl->config, impl->config.timeout, std::move(sentinel), hc);
     impl->http = std::make_unique<http::client::http_client>(
         web::uri(utility::conversions::to_string_t(impl->config.server)), hc);
   } catch (const std::exception& e) {
@@ -95,9 +106,29 @@ Status explain_unauthorized(const RestClient::Impl& impl, Status s) {
 }
 
 Result<json> RestClient::request(std::string_view method, const std::string& path_and_query,
-                                 const json* body, std::string_view content_type) {
+                                 const json* body, std::string_view content_type,
+                                 std::chrono::milliseconds timeout) {
   Impl& impl = *impl_;
   impl.bucket.wait();
+  pplx::cancellation_token_source cancel;
+  std::atomic<bool> timed_out{false};
+  // Cancels the request at `timeout` unless it finished first (destroyed before `cancel`).
+  std::jthread deadline;
+  if (timeout > std::chrono::milliseconds::zero()) {
+    deadline = std::jthread([&cancel, &timed_out, timeout](std::stop_token done) {
+      std::mutex mu;
+      std::condition_variable_any cv;
+      std::unique_lock lock(mu);
+      if (!cv.wait_for(lock, done, timeout, [] { return false; }) && !done.stop_requested()) {
+        timed_out = true;
+        cancel.cancel();
+      }
+    });
+  }
+  auto timeout_status = [&] {
+    return Status(Code::kTimeout, "request to " + impl.config.server + " timed out after " +
+                                      std::to_string(timeout.count()) + " ms");
+  };
   try {
     http::http_request req(utility::conversions::to_string_t(std::string(method)));
     req.set_request_uri(utility::conversions::to_string_t(path_and_query));
@@ -105,8 +136,9 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
     if (body != nullptr) {
       req.set_body(body->dump(), std::string(content_type));
     }
-    http::http_response resp = impl.http->request(req).get();
+    http::http_response resp = impl.http->request(req, cancel.get_token()).get();
     std::string text = resp.extract_utf8string(true).get();
+    if (timed_out) return timeout_status();
     auto code = resp.status_code();
     if (impl.config.on_response) impl.config.on_response(method, code);
     if (code >= 200 && code < 300) {
@@ -119,8 +151,12 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
     auto it = resp.headers().find(U("Retry-After"));
     if (it != resp.headers().end()) retry_after = utility::conversions::to_utf8string(it->second);
     return explain_unauthorized(impl, status_from_response(code, text, retry_after));
+  } catch (const pplx::task_canceled&) {
+    if (impl.config.on_response) impl.config.on_response(method, 0);
+    return timeout_status();  // only the deadline cancels
   } catch (const std::exception& e) {
     if (impl.config.on_response) impl.config.on_response(method, 0);
+    if (timed_out) return timeout_status();
     return transport_error(e, impl.config.server);
   }
 }

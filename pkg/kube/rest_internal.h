@@ -30,11 +30,24 @@ struct RestClient::Impl {
   TokenBucket bucket;
   TokenSource tokens;
   std::unique_ptr<web::http::client::http_client> http;  // shared by ordinary requests
+  std::weak_ptr<void> transport;  // expires when `http`'s connections and requests are gone
 };
 
 // TLS (CA, client certificate, verification) and the inactivity timeout for a connection.
+// `sentinel` is kept by the transport's copy of the config: it expires with the transport.
 void configure_http(const ClientConfig& config, std::chrono::seconds timeout,
-                    web::http::client::http_client_config& out);
+                    std::shared_ptr<void> sentinel, web::http::client::http_client_config& out);
+
+// pplx_quiesce.cpp: cpprestsdk finishes a failed or ended request on its pool threads after
+// the caller has its answer. install_counting_scheduler() (once, before the first request)
+// counts those chores; wait_transport_quiet() blocks until `sentinel` expired and no chore
+// is pending, at most `limit`, so a client's destruction leaves no work behind (a process
+// exiting with queued chores leaks them). False when the limit was reached.
+void install_counting_scheduler();
+std::shared_ptr<void> make_transport_sentinel();
+bool wait_transport_quiet(const std::weak_ptr<void>& sentinel, std::chrono::milliseconds limit);
+// Chores scheduled and not yet finished (for tests).
+long pending_transport_chores();
 
 // User-Agent, Accept and Authorization. Unauthorized when the token file cannot be read.
 Status add_common_headers(RestClient::Impl& impl, web::http::http_request& request);

@@ -57,7 +57,8 @@ Status RestListWatcher::watch(const WatchOptions& options,
   auto inactivity = std::chrono::seconds(server_timeout + 30);
   Status s = client_->stream(
       watch_path(options), inactivity,
-      [&decoder](std::string_view chunk) { return decoder.feed(chunk); }, stop);
+      [&decoder](std::string_view chunk) { return decoder.feed(chunk); }, stop,
+      options.on_established);
   if (!s.is_ok() || stop.stop_requested()) return s;
   return decoder.finish();
 }

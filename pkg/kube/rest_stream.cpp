@@ -16,15 +16,23 @@ namespace http = web::http;
 
 Status RestClient::stream(const std::string& path_and_query, std::chrono::seconds inactivity,
                           const std::function<Status(std::string_view)>& on_chunk,
-                          std::stop_token stop) {
+                          std::stop_token stop, const std::function<void()>& on_open) {
   Impl& impl = *impl_;
   if (!impl.bucket.wait(stop)) return Status::ok();
   pplx::cancellation_token_source cancel;
   bool streaming = false;  // the server answered 2xx and the body is being read
   std::stop_callback on_stop(stop, [&cancel] { cancel.cancel(); });
+  // Declared before the client so that it runs after the client is destroyed: returns only
+  // once this watch's connection and cpprestsdk's work on it are finished.
+  struct QuietOnExit {
+    std::weak_ptr<void> transport;
+    ~QuietOnExit() { wait_transport_quiet(transport, std::chrono::seconds(1)); }
+  } quiet;
   try {
     http::client::http_client_config hc;
-    configure_http(impl.config, inactivity, hc);
+    auto sentinel = make_transport_sentinel();
+    quiet.transport = sentinel;
+    configure_http(impl.config, inactivity, std::move(sentinel), hc);
     http::client::http_client client(
         web::uri(utility::conversions::to_string_t(impl.config.server)), hc);
     http::http_request req(http::methods::GET);
@@ -43,6 +51,7 @@ Status RestClient::stream(const std::string& path_and_query, std::chrono::second
       return explain_unauthorized(impl, status_from_response(code, text, retry_after));
     }
     streaming = true;
+    if (on_open) on_open();
     auto body = resp.body().streambuf();
     std::vector<std::uint8_t> buf(64 * 1024);
     while (!stop.stop_requested()) {

@@ -59,7 +59,7 @@ std::string asn1_time_text(const ASN1_TIME* t) {
 }  // namespace
 
 void configure_http(const ClientConfig& config, std::chrono::seconds timeout,
-                    web::http::client::http_client_config& out) {
+                    std::shared_ptr<void> sentinel, web::http::client::http_client_config& out) {
   out.set_timeout(timeout);
   out.set_validate_certificates(!(config.insecure_skip_tls_verify && config.allow_insecure));
   ClientConfig material;
@@ -67,7 +67,10 @@ void configure_http(const ClientConfig& config, std::chrono::seconds timeout,
   material.client_cert_pem = config.client_cert_pem;
   material.client_key_pem = config.client_key_pem;
   out.set_ssl_context_callback(
-      [material](boost::asio::ssl::context& ctx) { apply_material(material, ctx); });
+      // `sentinel` rides along only to expire with the last copy of this config.
+      [material, sentinel = std::move(sentinel)](boost::asio::ssl::context& ctx) {
+        apply_material(material, ctx);
+      });
 }
 
 Status validate_tls_material(const ClientConfig& config) {

@@ -45,11 +45,35 @@ void LeaderElector::set_leader(bool leader) {
   if (!leader && callbacks_.on_stopped_leading) callbacks_.on_stopped_leading();
 }
 
+bool LeaderElector::is_leader() const {
+  if (!leader_.load()) return false;
+  const MonoTime renewed{Duration(renewed_at_.load())};
+  return clock_->now() - renewed < settings_.renew_deadline;
+}
+
 bool LeaderElector::try_acquire_or_renew() {
+  return try_acquire_or_renew(clock_->now() + settings_.renew_deadline);
+}
+
+bool LeaderElector::try_acquire_or_renew(MonoTime deadline) {
+  const MonoTime started = clock_->now();
   const WallTime now = clock_->wall_now();
   const auto lease_secs = static_cast<std::int32_t>(
       std::chrono::duration_cast<std::chrono::seconds>(settings_.lease_duration).count());
-  auto current = lock_->get();
+  // The time left for the next call; nothing is sent once it is gone.
+  auto left = [&]() -> std::optional<Duration> {
+    const Duration d = deadline - clock_->now();
+    if (d > Duration::zero()) return d;
+    log::warn("leader lease attempt ran out of time", {{"lease", lock_->describe()}});
+    return std::nullopt;
+  };
+  auto succeeded = [&] {
+    renewed_at_.store(started.time_since_epoch().count());
+    return true;
+  };
+  auto budget = left();
+  if (!budget) return false;
+  auto current = lock_->get(*budget);
   if (!current.is_ok()) {
     if (current.status().code() != Code::kNotFound) {
       log::warn("cannot read leader lease",
@@ -57,14 +81,15 @@ bool LeaderElector::try_acquire_or_renew() {
       return false;
     }
     LeaderRecord mine{settings_.identity, lease_secs, now, now, 0};
-    Status st = lock_->create(mine);
+    if (!(budget = left())) return false;
+    Status st = lock_->create(mine, *budget);
     if (!st.is_ok()) {
       log::info("lost the race to create the leader lease", {{"error", st.to_string()}});
       return false;
     }
     observed_ = VersionedRecord{mine, ""};
     observed_at_ = clock_->now();
-    return true;
+    return succeeded();
   }
 
   const VersionedRecord& seen = current.value();
@@ -90,25 +115,27 @@ bool LeaderElector::try_acquire_or_renew() {
     next.acquire_time = now;
     next.lease_transitions = seen.record.lease_transitions + 1;
   }
-  Status st = lock_->update(next, seen.resource_version);
+  if (!(budget = left())) return false;
+  Status st = lock_->update(next, seen.resource_version, *budget);
   if (!st.is_ok()) {
     log::info("leader lease update failed", {{"error", st.to_string()}});
     return false;
   }
   observed_ = VersionedRecord{next, ""};
   observed_at_ = clock_->now();
-  return true;
+  return succeeded();
 }
 
 void LeaderElector::release() {
   if (!leader_.load()) return;
-  auto current = lock_->get();
+  // Bounded like a renew: a release that cannot finish in time is left to expiry.
+  auto current = lock_->get(settings_.retry_period);
   if (current.is_ok() && current->record.holder_identity == settings_.identity) {
     LeaderRecord released = current->record;
     released.holder_identity.clear();
     released.lease_duration_seconds = 1;
     released.renew_time = clock_->wall_now();
-    Status st = lock_->update(released, current->resource_version);
+    Status st = lock_->update(released, current->resource_version, settings_.retry_period);
     if (!st.is_ok()) log::warn("could not release the leader lease", {{"error", st.to_string()}});
   }
   set_leader(false);
@@ -122,13 +149,13 @@ void LeaderElector::run(std::stop_token stop) {
     }
     if (stop.stop_requested()) break;
     set_leader(true);
-    // Renew: every retry period; give up after renew_deadline without a success.
-    MonoTime last_renew = clock_->now();
+    // Renew: every retry period, each attempt bounded by what is left of renew_deadline
+    // since the last success started; give up once that is gone (is_leader() already
+    // says false by then, even if an attempt was stuck).
     while (!stop.stop_requested()) {
       if (!clock_->sleep_for(settings_.retry_period, stop)) break;
-      if (try_acquire_or_renew()) {
-        last_renew = clock_->now();
-      } else if (clock_->now() - last_renew >= settings_.renew_deadline) {
+      const MonoTime deadline = MonoTime(Duration(renewed_at_.load())) + settings_.renew_deadline;
+      if (!try_acquire_or_renew(deadline) && clock_->now() >= deadline) {
         log::warn("failed to renew the leader lease within the deadline",
                   {{"lease", lock_->describe()}});
         set_leader(false);

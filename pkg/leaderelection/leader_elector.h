@@ -4,6 +4,13 @@
 // replica last saw the record change, never by the timestamps in it, so clock skew
 // between replicas cannot cause two leaders.
 //
+// Exactly one writer: is_leader() is bounded in time. It is true only while less than
+// renew_deadline has passed (by the injected clock) since the start of the last successful
+// acquire/renew, even when run() is stuck in a call to the API: a leader that cannot renew
+// stops writing before the lease can expire for the others (they wait lease_duration from
+// when they saw the record change, which is after that start). Each acquire/renew attempt
+// is bounded by the time left to that deadline: every LeaseLock call gets the remainder.
+//
 // run() blocks on its caller's thread until `stop`; callbacks run on that thread and must
 // not block. is_leader() may be read from any thread. On stop, a leader releases the lease
 // (holder emptied) so a successor takes over at once instead of after expiry.
@@ -43,11 +50,14 @@ class LeaderElector {
   static Status validate(const ElectorSettings& settings);
 
   void run(std::stop_token stop);
-  bool is_leader() const { return leader_.load(); }
+  // True while leading and the last successful renew started less than renew_deadline ago.
+  bool is_leader() const;
 
-  // One attempt to acquire or renew; true when this replica holds the lease afterwards.
-  // Public so tests can step the protocol deterministically.
+  // One attempt to acquire or renew, given up at `deadline` (default: now + renew
+  // deadline); true when this replica holds the lease afterwards. Public so tests can step
+  // the protocol deterministically.
   bool try_acquire_or_renew();
+  bool try_acquire_or_renew(MonoTime deadline);
   // Gives the lease up if held (holder emptied, 1 s duration).
   void release();
 
@@ -59,6 +69,8 @@ class LeaderElector {
   std::shared_ptr<Clock> clock_;
   ElectorCallbacks callbacks_;
   std::atomic<bool> leader_{false};
+  // Start of the last successful acquire/renew, as MonoTime's count (any thread reads it).
+  std::atomic<Duration::rep> renewed_at_{0};
   // What we last saw and when (local monotonic time).
   std::optional<VersionedRecord> observed_;
   MonoTime observed_at_{};

@@ -27,15 +27,18 @@ struct VersionedRecord {
   std::string resource_version;
 };
 
+// Every call is bounded by `timeout` (> 0): past it the call gives up (Timeout) and the
+// request is abandoned, so an elector never waits on the API longer than its deadline.
 class LeaseLock {
  public:
   virtual ~LeaseLock() = default;
   // NotFound when the lease does not exist yet.
-  virtual Result<VersionedRecord> get() = 0;
+  virtual Result<VersionedRecord> get(Duration timeout) = 0;
   // AlreadyExists when someone created it first.
-  virtual Status create(const LeaderRecord& record) = 0;
+  virtual Status create(const LeaderRecord& record, Duration timeout) = 0;
   // Conflict when `resource_version` is stale.
-  virtual Status update(const LeaderRecord& record, const std::string& resource_version) = 0;
+  virtual Status update(const LeaderRecord& record, const std::string& resource_version,
+                        Duration timeout) = 0;
   // "namespace/name", for logs.
   virtual std::string describe() const = 0;
 };

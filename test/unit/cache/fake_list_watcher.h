@@ -20,7 +20,8 @@ namespace nca::testing {
 
 struct WatchScript {
   std::vector<kube::WatchEvent> events;
-  Status end;  // OK: normal end; Gone: 410; other: error
+  Status end;           // OK: normal end; Gone: 410; other: error
+  bool opened = false;  // the server accepted the watch (implied by events)
 };
 
 inline nlohmann::json object(const std::string& name, const std::string& rv,
@@ -111,12 +112,15 @@ class FakeListWatcher final : public kube::ListWatcher {
                const std::function<void(const kube::WatchEvent&)>& on_event,
                std::stop_token stop) override {
     WatchScript script;
+    bool held_open = false;  // a quiet watch: the server accepted it
     {
       std::unique_lock lock(mu_);
       watch_calls_.push_back(options);
       const std::size_t number = watch_calls_.size();
       cv_.notify_all();
       if (scripts_.empty()) {
+        held_open = true;  // accepted before the test sees it idle
+        if (options.on_established) options.on_established();
         idle_watches_ = number;
         cv_.notify_all();
       }
@@ -125,6 +129,9 @@ class FakeListWatcher final : public kube::ListWatcher {
       if (scripts_.empty()) return Status::ok();  // stopped
       script = std::move(scripts_.front());
       scripts_.pop_front();
+    }
+    if (options.on_established && !held_open && (script.opened || !script.events.empty())) {
+      options.on_established();
     }
     for (const auto& ev : script.events) on_event(ev);
     return script.end;

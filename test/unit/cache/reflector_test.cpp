@@ -74,7 +74,9 @@ TEST_CASE("Reflector backs off exponentially on watch errors, capped, and resets
   for (int i = 0; i < 4; ++i) f.lw->push_watch({{}, unavailable()});
   f.lw->push_watch({{event(Type::kAdded, object("b", "11"))}, unavailable()});
   f.lw->push_watch({{}, unavailable()});
-  Reflector r(f.lw, f.sink, f.options());
+  auto options = f.options();
+  options.watch_errors_before_relist = 100;  // this case is about backoff alone
+  Reflector r(f.lw, f.sink, options);
   r.start();
   REQUIRE(f.lw->wait_for_watch_calls(1));
   f.expect_backoff(1s, 2);
@@ -170,4 +172,83 @@ TEST_CASE("Reflector stop ends a backoff sleep") {
   r.stop();
   CHECK(f.clock->pending_timers() == 0);
   CHECK(f.lw->list_calls().size() == 1);
+}
+
+TEST_CASE("Watch errors other than 410, repeated, end in a relist (like client-go)") {
+  Fixture f;
+  f.lw->set_objects({object("a", "1")}, "10");
+  nca::Status internal(nca::Code::kUnavailable, "etcdserver: leader changed");
+  for (int i = 0; i < 3; ++i) f.lw->push_watch({{}, internal});
+  auto options = f.options();
+  options.watch_errors_before_relist = 3;
+  Reflector r(f.lw, f.sink, options);
+  r.start();
+  REQUIRE(f.lw->wait_for_watch_calls(1));
+  f.expect_backoff(1s, 2);
+  f.expect_backoff(2s, 3);
+  CHECK(f.lw->list_calls().size() == 1);  // two errors: still resuming
+  f.lw->set_objects({object("a", "1"), object("b", "20")}, "30");
+  REQUIRE(f.clock->wait_for_timers(1, 10s));  // the third error: backoff, then a list
+  f.clock->advance(4s);
+  REQUIRE(f.lw->wait_for_idle_watch(4));
+  CHECK(f.lw->list_calls().size() == 2);
+  CHECK(f.lw->watch_calls()[3].resource_version == "30");  // from the new list
+  auto st = r.stats();
+  CHECK(st.relists_after_errors == 1);
+  CHECK(st.relists_gone == 0);
+  CHECK(f.sink.replaces == 2);
+}
+
+TEST_CASE("A watch answered 'Too large resource version' relists at once") {
+  // kube-apiserver's answer when our version is ahead of its history (etcd restored from a
+  // backup): resuming from it can never work.
+  Fixture f;
+  f.lw->set_objects({object("a", "1")}, "500");
+  f.lw->push_watch(
+      {{},
+       nca::Status(nca::Code::kTimeout, "Timeout: Too large resource version: 500, current: 40")});
+  Reflector r(f.lw, f.sink, f.options());
+  r.start();
+  REQUIRE(f.lw->wait_for_watch_calls(1));
+  f.lw->set_objects({object("a", "1")}, "41");
+  REQUIRE(f.clock->wait_for_timers(1, 10s));
+  f.clock->advance(1s);
+  REQUIRE(f.lw->wait_for_idle_watch(2));
+  CHECK(f.lw->list_calls().size() == 2);
+  CHECK(f.lw->watch_calls()[1].resource_version == "41");
+  CHECK(r.stats().relists_after_errors == 1);
+}
+
+TEST_CASE("Reflector health: a cache that is not being refreshed for stale_after is unhealthy") {
+  Fixture f;
+  f.lw->set_objects({object("a", "1")}, "10");
+  for (int i = 0; i < 5; ++i) f.lw->push_watch({{}, unavailable()});
+  auto options = f.options();
+  options.watch_errors_before_relist = 100;
+  options.stale_after = 10s;
+  Reflector r(f.lw, f.sink, options);
+  CHECK_FALSE(r.health().healthy);  // not synced
+  r.start();
+  REQUIRE(f.lw->wait_for_watch_calls(1));
+  f.expect_backoff(1s, 2);  // t = 1 s
+  auto h = r.health();
+  CHECK(h.synced);
+  CHECK(h.healthy);  // failing, but the list was 1 s ago
+  CHECK(h.consecutive_failures >= 1);
+  f.expect_backoff(2s, 3);  // t = 3 s
+  f.expect_backoff(4s, 4);  // t = 7 s
+  CHECK(r.health().healthy);
+  f.expect_backoff(4s, 5);  // t = 11 s: five failures, last success 11 s ago
+  REQUIRE(f.clock->wait_for_timers(1, 10s));
+  h = r.health();
+  CHECK_FALSE(h.healthy);
+  CHECK(h.synced);
+  CHECK(h.consecutive_failures == 5);
+  REQUIRE(h.since_success);
+  CHECK(*h.since_success == 11s);
+  f.clock->advance(4s);  // the sixth watch is accepted and stays open: healthy again
+  REQUIRE(f.lw->wait_for_idle_watch(6));
+  h = r.health();
+  CHECK(h.healthy);
+  CHECK(h.consecutive_failures == 0);
 }

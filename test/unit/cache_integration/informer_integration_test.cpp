@@ -5,6 +5,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -14,8 +15,10 @@
 #include "cache/informer.h"
 #include "cluster.h"
 #include "csr_api.h"
+#include "fault_proxy.h"
 #include "kube/decode.h"
 #include "kube/rest_list_watcher.h"
+#include "test_cluster.h"
 
 using namespace std::chrono_literals;
 using Csr = nca::kube::CertificateSigningRequest;
@@ -319,7 +322,11 @@ TEST_CASE(
   Seen seen;
   auto partition = std::make_shared<Partition>(std::make_shared<nca::kube::RestListWatcher>(
       nca::it::admin_client(cluster.kubeconfig(), 50, 100, 5s), nca::kube::resources::csrs()));
-  auto inf = make_informer(partition, seen, reflector_options(api));
+  auto options = reflector_options(api);
+  // This case proves the 410 path: keep resuming the watch through the partition instead of
+  // switching to relists after repeated errors (test 5 covers that).
+  options.watch_errors_before_relist = 1'000'000;
+  auto inf = make_informer(partition, seen, options);
   inf->start();
   REQUIRE(wait_synced(*inf, 60s));
   REQUIRE(wait_converged(*inf, api, 60s).empty());
@@ -392,4 +399,62 @@ TEST_CASE("4: a quiet watch past the client's inactivity timeout re-watches with
   CHECK(wait_converged(*inf, api, 30s).empty());
   CHECK(inf->lister().size() == 1);
   (void)api.remove(csr_name(api, 0));
+}
+
+// Polls `pred` until true or `limit` passes; returns its last value.
+bool wait_until(const std::function<bool()>& pred, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);  // polling a condition, bounded
+  }
+  return pred();
+}
+
+// Item 7 of issue 9: the API server answers every new connection with a 500 (the fault
+// proxy in front of it): the reflector stops resuming from its version and relists after
+// three watch errors in a row, its cache reports itself stale once failing longer than
+// stale_after, and when the server answers again it relists, converges and is healthy.
+TEST_CASE("5: repeated watch errors other than 410 force a relist; health goes stale and back",
+          "[e2e]") {
+  CLUSTER_OR_SKIP(kubeconfig);
+  nca::kube::testing::FaultProxy proxy(nca::kube::testing::admin_config());
+  auto proxied = nca::kube::testing::client_for(proxy.config());
+  CsrApi api(nca::it::admin_client(*kubeconfig), nca::it::unique_run_label("it5"));
+  Seen seen;
+  auto options = reflector_options(api);
+  options.max_backoff = 500ms;
+  options.watch_errors_before_relist = 3;
+  options.stale_after = 3s;
+  auto inf = make_informer(
+      std::make_shared<nca::kube::RestListWatcher>(proxied, nca::kube::resources::csrs()), seen,
+      options);
+  REQUIRE(api.create(csr_name(api, 0)).is_ok());
+  inf->start();
+  REQUIRE(wait_synced(*inf, 60s));
+  CHECK(inf->health().healthy);
+
+  proxy.answer(500, R"({"kind":"Status","apiVersion":"v1","status":"Failure",)"
+                    R"("message":"injected internal error","reason":"InternalError","code":500})");
+  const bool relisted = wait_until([&] { return inf->stats().relists_after_errors >= 1; }, 30s);
+  CHECK(relisted);
+  const bool stale = wait_until([&] { return !inf->health().healthy; }, 30s);
+  CHECK(stale);
+  const auto failing = inf->stats();
+  CHECK(failing.watch_errors >= 3);
+  CHECK(failing.list_errors >= 1);  // the relist met the 500 too
+  CHECK(failing.relists_gone == 0);
+  REQUIRE(api.create(csr_name(api, 1)).is_ok());  // the server moves on meanwhile
+
+  proxy.set_mode("pass");
+  CHECK(wait_converged(*inf, api, 30s).empty());
+  const bool healthy_again = wait_until([&] { return inf->health().healthy; }, 30s);
+  CHECK(healthy_again);
+  const auto st = inf->stats();
+  WARN("measured: " << st.watch_errors << " watch errors, " << st.list_errors << " list errors, "
+                    << st.relists_after_errors << " relists after errors, " << st.lists
+                    << " lists");
+  CHECK(st.lists >= 2);
+  CHECK(inf->lister().size() == 2);
+  (void)api.remove(csr_name(api, 0));
+  (void)api.remove(csr_name(api, 1));
 }

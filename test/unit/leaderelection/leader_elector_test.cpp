@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -21,21 +23,31 @@ namespace {
 // An in-memory Lease with resourceVersion semantics, shared by several electors.
 class FakeLock : public LeaseLock {
  public:
-  nca::Result<VersionedRecord> get() override {
-    std::lock_guard lock(mu_);
+  nca::Result<VersionedRecord> get(nca::Duration timeout) override {
+    std::unique_lock lock(mu_);
+    timeouts.push_back(timeout);
+    if (stall) {  // a connection that answers nothing: wait for the test to let go
+      ++stalled_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !stall; });
+      return Status(Code::kTimeout, "stalled");
+    }
+    if (on_get) on_get();
     if (fail_reads) return Status(Code::kUnavailable, "apiserver down");
     if (!record_) return nca::not_found("lease not found");
     return VersionedRecord{*record_, std::to_string(rv_)};
   }
-  Status create(const LeaderRecord& r) override {
+  Status create(const LeaderRecord& r, nca::Duration timeout) override {
     std::lock_guard lock(mu_);
+    timeouts.push_back(timeout);
     if (record_) return Status(Code::kAlreadyExists, "exists");
     record_ = r;
     ++rv_;
     return Status::ok();
   }
-  Status update(const LeaderRecord& r, const std::string& rv) override {
+  Status update(const LeaderRecord& r, const std::string& rv, nca::Duration timeout) override {
     std::lock_guard lock(mu_);
+    timeouts.push_back(timeout);
     if (fail_writes) return Status(Code::kUnavailable, "apiserver down");
     if (rv != std::to_string(rv_)) return Status(Code::kConflict, "stale");
     record_ = r;
@@ -53,9 +65,28 @@ class FakeLock : public LeaseLock {
     record_ = r;
     ++rv_;
   }
+  // Blocks until a call is stalled in get().
+  bool wait_for_stalled_call() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, 5s, [&] { return stalled_ > 0; });
+  }
+  void set_stall(bool on) {
+    std::lock_guard lock(mu_);
+    stall = on;
+    cv_.notify_all();
+  }
   std::atomic<bool> fail_reads{false}, fail_writes{false};
+  std::vector<nca::Duration> timeouts;  // given to each call, in order (under mu_)
+  std::function<void()> on_get;         // runs inside get() (under mu_)
+  std::vector<nca::Duration> timeouts_seen() {
+    std::lock_guard lock(mu_);
+    return timeouts;
+  }
 
  private:
+  bool stall = false;
+  int stalled_ = 0;
+  std::condition_variable cv_;
   std::mutex mu_;
   std::optional<LeaderRecord> record_;
   int rv_ = 0;
@@ -190,4 +221,56 @@ TEST_CASE("settings are validated") {
   ElectorSettings bad = settings("a");
   bad.renew_deadline = 20s;
   CHECK(LeaderElector::validate(bad).message().find("lease duration") != std::string::npos);
+}
+
+TEST_CASE("is_leader() turns false at the renew deadline even while a renew is stuck") {
+  // A leader whose connection to the API server stalls must stop writing before its lease
+  // can expire for the others (15 s after they saw it change), not when the stuck request
+  // finally returns. On main is_leader() stayed true for as long as the call hung.
+  auto clock = std::make_shared<nca::FakeClock>();
+  auto lock = std::make_shared<FakeLock>();
+  ElectorSettings s = settings("a");
+  s.release_on_stop = false;
+  LeaderElector a(s, lock, clock, {});
+  std::stop_source stop;
+  std::thread runner([&] { a.run(stop.get_token()); });
+  REQUIRE(clock->wait_for_timers(1, 5000ms));  // acquired at t = 0, sleeping until t = 2 s
+  REQUIRE(a.is_leader());
+  lock->set_stall(true);
+  clock->advance(2s);  // the renew at t = 2 s hangs in get()
+  REQUIRE(lock->wait_for_stalled_call());
+  clock->advance(7999ms);  // t = 9.999 s
+  CHECK(a.is_leader());
+  clock->advance(1ms);  // t = 10 s = renew deadline after the last successful renew
+  CHECK_FALSE(a.is_leader());
+  // A follower could take over only at t >= 15 s: the old leader stopped 5 s before.
+  clock->advance(10s);
+  CHECK_FALSE(a.is_leader());
+  lock->set_stall(false);
+  stop.request_stop();
+  runner.join();
+  CHECK_FALSE(a.is_leader());
+}
+
+TEST_CASE("each renew call gets only the time left until the renew deadline") {
+  auto clock = std::make_shared<nca::FakeClock>();
+  auto lock = std::make_shared<FakeLock>();
+  LeaderElector a(settings("a"), lock, clock, {});
+  REQUIRE(a.try_acquire_or_renew(clock->now() + 10s));  // t = 0: get + create
+  auto t = lock->timeouts_seen();
+  REQUIRE(t.size() == 2);
+  CHECK(t[0] == 10s);
+  CHECK(t[1] == 10s);
+  // A renew at t = 4 s whose read takes 3 s leaves 10 - 4 - 3 = 3 s for the write.
+  clock->advance(4s);
+  lock->on_get = [&] { clock->advance(3s); };
+  REQUIRE(a.try_acquire_or_renew(clock->now() + 6s));
+  t = lock->timeouts_seen();
+  REQUIRE(t.size() == 4);
+  CHECK(t[2] == 6s);
+  CHECK(t[3] == 3s);
+  // A read that uses up all the time: the write is not sent at all.
+  lock->on_get = [&] { clock->advance(10s); };
+  CHECK_FALSE(a.try_acquire_or_renew(clock->now() + 5s));
+  CHECK(lock->timeouts_seen().size() == 5);
 }
