@@ -2,7 +2,8 @@
 
 #include <chrono>
 
-#include "config/policy_config.h"
+#include "app/cluster_error.h"
+#include "app/explain_config.h"
 #include "daemon/cluster_network_tracker.h"
 #include "daemon/config_tracker.h"
 #include "daemon/inventory_tracker.h"
@@ -16,28 +17,6 @@ namespace nca::app {
 
 namespace {
 
-// "reading WHAT from SERVER: ..." with a hint for the usual failures.
-Status cluster_error(const Status& status, const std::string& what) {
-  std::string message = "cannot read " + what + ": " + status.message();
-  switch (status.code()) {
-    case Code::kUnavailable:
-    case Code::kTimeout:
-      message = "cannot reach the API server while reading " + what + ": " + status.message();
-      break;
-    case Code::kUnauthorized:
-      message += " (check the kubeconfig's credentials)";
-      break;
-    case Code::kForbidden:
-      message +=
-          " (explain needs the approver's read rights: get/list CSRs, Nodes and "
-          "machine APIs, get ConfigMaps in the --config-map namespace)";
-      break;
-    default:
-      break;
-  }
-  return {status.code(), message};
-}
-
 // Every item of a cluster-scoped collection, all pages.
 Result<std::vector<nlohmann::json>> list_items(kube::ApiClient& client, const kube::Resource& r,
                                                const std::string& what) {
@@ -48,87 +27,6 @@ Result<std::vector<nlohmann::json>> list_items(kube::ApiClient& client, const ku
 
 std::string object_name(const kube::ObjectMeta& meta) {
   return meta.namespace_.empty() ? meta.name : meta.namespace_ + "/" + meta.name;
-}
-
-struct LiveConfig {
-  policy::PolicyConfig config;
-  std::string config_source = "built-in defaults";
-  std::optional<std::vector<inventory::Machine>> static_machines;  // set: a static inventory
-  std::string static_source;
-  std::string config_error;  // the controller's config could not be read: why
-};
-
-Result<std::string> read_text(const std::string& flag, const std::string& path) {
-  Result<std::string> text = read_input_file(path);
-  if (!text) return Status(text.status().code(), flag + " " + text.status().message());
-  return text;
-}
-
-// --config and --inventory files, then the ConfigMap's keys over them, as the daemon does
-// (daemon::ConfigTracker::apply and the controller's static-inventory choice). Without
-// --config-map, the Deployment's ConfigMap (kDeployedConfigMap) is read, unless
-// --no-config-map. A ConfigMap that cannot be read is not an error here: it sets
-// config_error, and the answer is then never approve.
-Result<LiveConfig> load_config(const ExplainOptions& o, kube::ApiClient& client,
-                               std::vector<std::string>& notes) {
-  LiveConfig out;
-  if (!o.config_file.empty()) {
-    auto text = read_text("--config", o.config_file);
-    if (!text) return text.status();
-    auto parsed = config::parse_policy_config(*text, "--config " + o.config_file);
-    if (!parsed) return parsed.status();
-    out.config = std::move(*parsed);
-    out.config_source = "--config " + o.config_file;
-  }
-  if (!o.inventory_file.empty()) {
-    auto text = read_text("--inventory", o.inventory_file);
-    if (!text) return text.status();
-    auto machines = daemon::parse_static_inventory(*text);
-    if (!machines) return machines.status().annotate("--inventory " + o.inventory_file);
-    out.static_machines = std::move(*machines);
-    out.static_source = "--inventory " + o.inventory_file;
-  }
-  if (o.no_config_map) return out;
-  const bool deployed = o.config_map.empty();
-  const std::string config_map = deployed ? std::string(kDeployedConfigMap) : o.config_map;
-
-  const auto slash = config_map.find('/');
-  const std::string ns = config_map.substr(0, slash), name = config_map.substr(slash + 1);
-  const std::string what = "ConfigMap " + config_map;
-  auto doc = client.get(kube::resources::configmaps(), ns, name);
-  if (!doc) {
-    if (doc.status().code() == Code::kNotFound && !deployed) {
-      // The controller runs with the file/default config while the ConfigMap is absent.
-      notes.push_back(what + " does not exist; using the --config/--inventory files or defaults");
-      return out;
-    }
-    if (doc.status().code() == Code::kNotFound) {
-      out.config_error = "the Deployment's " + what +
-                         " does not exist, so the controller's config is unknown (name the "
-                         "controller's ConfigMap with --config-map, or pass --no-config-map)";
-    } else {
-      out.config_error = cluster_error(doc.status(), what).message();
-    }
-    notes.push_back(out.config_error);
-    return out;
-  }
-  auto cm = kube::decode_configmap(*doc);
-  if (!cm) return cm.status().annotate(what);
-  if (auto it = cm->data.find(std::string(daemon::kConfigKey)); it != cm->data.end()) {
-    auto parsed = config::parse_policy_config(it->second, what + " " + it->first);
-    if (!parsed) return parsed.status();
-    out.config = std::move(*parsed);
-    out.config_source = what + " " + it->first;
-  } else {
-    out.config_source += " (" + what + " has no " + std::string(daemon::kConfigKey) + ")";
-  }
-  if (auto it = cm->data.find(std::string(daemon::kInventoryKey)); it != cm->data.end()) {
-    auto machines = daemon::parse_static_inventory(it->second);
-    if (!machines) return machines.status().annotate(what + " " + it->first);
-    out.static_machines = std::move(*machines);
-    out.static_source = what + " " + it->first;
-  }
-  return out;
 }
 
 // Nodes and each served machine API into `builder`, as daemon::InventoryTracker does.
@@ -204,7 +102,7 @@ Result<ExplainInputs> load_live_inputs(const ExplainOptions& options, kube::ApiC
   if (!csr) return csr.status().annotate(what);
   in.csr = std::move(*csr);
 
-  auto config = load_config(options, client, in.notes);
+  auto config = load_live_config(options, client, in.notes);
   if (!config) return config.status();
   in.config = std::move(config->config);
   in.config_source = std::move(config->config_source);

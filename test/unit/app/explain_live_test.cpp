@@ -182,15 +182,16 @@ TEST_CASE("live explain: unusable clusters exit 2 with a clear message") {
   CHECK_THAT(missing.err, Catch::Contains("CertificateSigningRequest nope not found"));
   CHECK(missing.out.empty());
 
+  // A ConfigMap the controller rejects (and no last good copy): its config is unknown.
   api.add_config_map({{"config.yaml", "failureAction: maybe\n"}});
   Run bad_cm = explain(api, live("good", "node-csr-approver/cfg"));
-  CHECK(bad_cm.code == 2);
+  CHECK(bad_cm.code == nca::app::kExitConfigUnavailable);
   CHECK_THAT(bad_cm.err, Catch::Contains("ConfigMap node-csr-approver/cfg config.yaml"));
   CHECK_THAT(bad_cm.err, Catch::Contains("failureAction"));
 
   api.add_config_map({{"inventory.yaml", "machines: [{name: w, addresses: [nope]}]\n"}});
   Run bad_inv = explain(api, live("good", "node-csr-approver/cfg"));
-  CHECK(bad_inv.code == 2);
+  CHECK(bad_inv.code == nca::app::kExitConfigUnavailable);
   CHECK_THAT(bad_inv.err, Catch::Contains("inventory.yaml"));
 
   api.errors[kube::resources::nodes().collection_path()] =
@@ -281,4 +282,82 @@ TEST_CASE("live explain: cluster-internal SANs a Node reports itself are refused
   CHECK(discovery.code == 2);
   CHECK_THAT(discovery.err, Catch::Contains("ServiceCIDRs"));
   CHECK(api.writes == 0);
+}
+
+// The controller keeps its last good configuration when its ConfigMap is rejected, deleted
+// or loses a key (daemon::ConfigTracker), and the leader stores it in NAME-last-good:
+// explain reads that copy and answers as the controller would. Fails before: a rejected
+// ConfigMap was an explain error (exit 2), a deleted one meant the defaults, and one that
+// lost its inventory key meant Nodes only (approve for an address the inventory refuses).
+TEST_CASE("live explain answers from the last good copy when the controller does") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  const std::string copy_source = "ConfigMap node-csr-approver/cfg-last-good config.yaml";
+  // The copy's inventory does not list the Node's address: the controller holds the CSR.
+  const char* kInventory30 =
+      "machines:\n  - name: worker-0\n    hostnames: [worker-0]\n    addresses: [192.0.2.30]\n";
+  api.add_config_map({{"config.yaml", "{}\n"}, {"inventory.yaml", kInventory30}}, "cfg-last-good");
+
+  SECTION("a rejected version") {
+    api.add_config_map({{"config.yaml", "failureAction: sometimes\n"}});
+    Run r = explain(api, live("good", "node-csr-approver/cfg"));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["outcome"] == "pending");
+    CHECK(r.json()["reason"] == "SanIpNotInInventory");
+    CHECK(r.json()["sources"]["config"] == copy_source);
+    CHECK_THAT(r.err, Catch::Contains("ConfigMap node-csr-approver/cfg is rejected"));
+    CHECK_THAT(r.err, Catch::Contains("keeps its last good configuration"));
+  }
+  SECTION("a deleted ConfigMap") {
+    Run r = explain(api, live("good", "node-csr-approver/cfg"));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["reason"] == "SanIpNotInInventory");
+    CHECK(r.json()["sources"]["config"] == copy_source);
+    CHECK_THAT(r.err, Catch::Contains("ConfigMap node-csr-approver/cfg does not exist"));
+  }
+  SECTION("a version that lost the inventory key") {
+    api.add_config_map({{"config.yaml", "{}\n"}});
+    Run r = explain(api, live("good", "node-csr-approver/cfg"));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["reason"] == "SanIpNotInInventory");
+    CHECK_THAT(r.err, Catch::Contains("lost its key inventory.yaml"));
+    CHECK_THAT(r.err, Catch::Contains("a restarted controller would apply"));
+  }
+  SECTION("a valid version with every key is used, not the copy") {
+    api.add_config_map({{"config.yaml", "{}\n"}, {"inventory.yaml", kInventory20}});
+    Run r = explain(api, live("good", "node-csr-approver/cfg"));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["outcome"] == "approve");
+    CHECK(r.json()["sources"]["config"] == "ConfigMap node-csr-approver/cfg config.yaml");
+  }
+  SECTION("a copy that cannot be read: the controller's config is unknown") {
+    api.add_config_map({{"config.yaml", "{}\n"}, {"inventory.yaml", kInventory20}});
+    api.errors[kube::resources::configmaps().object_path("node-csr-approver", "cfg-last-good")] =
+        Status(nca::Code::kForbidden, "configmaps is forbidden");
+    Run r = explain(api, live("good", "node-csr-approver/cfg"));
+    CHECK(r.code == nca::app::kExitConfigUnavailable);
+    CHECK(r.json()["reason"] == "ConfigUnavailable");
+  }
+  SECTION("a rejected version and an unusable copy: unknown") {
+    api.add_config_map({{"config.yaml", "failureAction: sometimes\n"}});
+    api.add_config_map({{"config.yaml", "failureAction: [\n"}}, "cfg-last-good");
+    Run r = explain(api, live("good", "node-csr-approver/cfg"));
+    CHECK(r.code == nca::app::kExitConfigUnavailable);
+    CHECK_THAT(r.json()["sources"]["configError"].get<std::string>(),
+               Catch::Contains("unusable too"));
+  }
+  CHECK(api.writes == 0);
+}
+
+TEST_CASE("live explain: a rejected ConfigMap without a last good copy is an unknown config") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("good", "worker-0", "192.0.2.20"));
+  api.add_config_map({{"config.yaml", "failureAction: sometimes\n"}});
+  Run r = explain(api, live("good", "node-csr-approver/cfg"));
+  CHECK(r.code == nca::app::kExitConfigUnavailable);
+  CHECK(r.json()["reason"] == "ConfigUnavailable");
+  CHECK_THAT(r.json()["sources"]["configError"].get<std::string>(),
+             Catch::Contains("no last good copy"));
 }
