@@ -4,7 +4,9 @@
 # inventory in the approver's ConfigMap; the node's legitimate serving CSR explains as
 # approve, the same node asking for another IP as pending with SanIpNotInInventory; the
 # text trace names the same checks as the JSON; a missing CSR and --name with --csr exit
-# 2 with a clear message. Nothing is written by explain: both CSRs stay pending.
+# 2 with a clear message. A rejected ConfigMap is answered from NAME-last-good, as the
+# controller keeps it; without that copy, ConfigUnavailable (exit 3). Nothing is written
+# by explain: both CSRs stay pending.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 node=explain-live-0
@@ -12,6 +14,7 @@ cm=node-csr-approver-config
 cleanup() {
   kubectl delete csr explain-live-good explain-live-attack --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
+  kubectl delete configmap "$cm-last-good" -n node-csr-approver --ignore-not-found >/dev/null 2>&1 || true
   # Back to the ConfigMap deploy/ ships, which this test replaced.
   kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
   stop_all_approvers
@@ -112,5 +115,40 @@ rc=$?
 set -e
 [[ $rc -eq 2 && "$err" == *"nope.kubeconfig"* ]] &&
   pass "unreadable kubeconfig: exit 2" || fail "unreadable kubeconfig: exit $rc: $err"
+
+# --- a rejected ConfigMap: the controller keeps its last good copy, and so does explain ----
+# The copy as the leader stores it (only the controller's keys); the ConfigMap is then
+# edited into a version the controller rejects.
+kubectl create configmap "$cm-last-good" -n node-csr-approver --dry-run=client -o yaml \
+  --from-literal=config.yaml='{}' \
+  --from-literal=inventory.yaml="machines:
+  - name: $node
+    hostnames: [$node]
+    addresses: [192.0.2.99]
+" | kubectl apply -f - >/dev/null
+kubectl create configmap "$cm" -n node-csr-approver --dry-run=client -o yaml \
+  --from-literal=config.yaml='failureAction: sometimes' | kubectl apply -f - >/dev/null
+set +e
+out="$(explain --name explain-live-good --output json 2>"$E2E_TMP/copy.err")"
+rc=$?
+set -e
+if [[ $rc -eq 0 ]]; then
+  reason="$(field reason <<<"$out")"
+  source="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sources"]["config"])' <<<"$out")"
+  [[ "$reason" == SanIpNotInInventory && "$source" == *"$cm-last-good"* ]] &&
+    grep -q "keeps its last good configuration" "$E2E_TMP/copy.err" &&
+    pass "rejected ConfigMap: explain answers from $cm-last-good ($reason)" ||
+    fail "rejected ConfigMap: reason $reason, config source $source: $(cat "$E2E_TMP/copy.err")"
+else
+  fail "rejected ConfigMap with a last good copy: exit $rc: $(cat "$E2E_TMP/copy.err")"
+fi
+kubectl delete configmap "$cm-last-good" -n node-csr-approver >/dev/null
+set +e
+out="$(explain --name explain-live-good --output json 2>/dev/null)"
+rc=$?
+set -e
+[[ $rc -eq 3 && "$(field reason <<<"$out")" == ConfigUnavailable ]] &&
+  pass "rejected ConfigMap without a copy: ConfigUnavailable, exit 3" ||
+  fail "rejected ConfigMap without a copy: exit $rc: $out"
 
 finish
