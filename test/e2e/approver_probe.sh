@@ -38,23 +38,44 @@ cleanup() {
 }
 trap cleanup EXIT
 why() { echo "$* (log: $(tail -5 "$E2E_TMP/approver.log" | tr '\n' ' '))"; }
+# Requests the API server answered 403 so far: a missing rule shows up here at once, so
+# each wait below stops at the first 403 instead of running to its deadline.
+forbidden_requests() {
+  curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" 2>/dev/null |
+    awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}'
+}
+# job SECONDS WHAT COMMAND...: COMMAND succeeds within SECONDS, with no request refused
+# and the approver still running (it exits at start-up when it cannot read its config).
+job() {
+  local seconds="$1" what="$2" deadline
+  shift 2
+  deadline=$((SECONDS + seconds))
+  until "$@" 2>/dev/null; do
+    local refused
+    refused="$(forbidden_requests)"
+    ((refused == 0)) || problem "$(why "$what: $refused requests answered 403")"
+    kill -0 "$approver_pid" 2>/dev/null || problem "$(why "$what: the approver exited")"
+    ((SECONDS < deadline)) || problem "$(why "$what: not within ${seconds}s")"
+    sleep 0.2
+  done
+}
 
-wait_for 20 approver_ready || problem "$(why "not ready within 30s")"
-wait_for 20 lease_held || problem "$(why "no Lease holder within 20s")"
+job 20 "ready" approver_ready
+job 20 "Lease holder" lease_held
 copy_has() { # copy_has TEXT: the last good copy's config.yaml contains TEXT ("" = exists)
   kubectl get configmap node-csr-approver-config-last-good -n "$ns" -o jsonpath='{.data.config\.yaml}' |
     grep -qF -- "$1"
 }
-wait_for 20 copy_has "" || problem "$(why "no last good config copy created within 20s")"
+job 20 "last good config copy created" copy_has ""
 
 node_kc="$(identity node "$node")"
 make_csr_pem "$E2E_TMP/r.key" "/O=system:nodes/CN=system:node:$node" >"$E2E_TMP/r.csr"
 csr_manifest "$csr" kubernetes.io/kube-apiserver-client-kubelet "digital signature, client auth" \
   "$E2E_TMP/r.csr" | kubectl --kubeconfig "$node_kc" create -f - >/dev/null
 approved() { [[ "$(kubectl get csr "$csr" -o jsonpath='{.status.conditions[?(@.type=="Approved")].status}')" == True ]]; }
-wait_for 30 approved || problem "$(why "renewal CSR not approved within 30s")"
+job 30 "renewal CSR approved" approved
 csr_event() { [[ -n "$(kubectl get events -n default --field-selector "involvedObject.name=$csr" -o name)" ]]; }
-wait_for 15 csr_event || problem "$(why "no Event about the CSR in default")"
+job 15 "Event about the CSR in default" csr_event
 
 cm_events() { # how many times an Event about the ConfigMap was recorded (counts aggregate)
   kubectl get events -n "$ns" --field-selector involvedObject.name=node-csr-approver-config -o json |
@@ -64,13 +85,12 @@ before="$(cm_events)"
 kubectl patch configmap node-csr-approver-config -n "$ns" --type=merge \
   -p '{"data":{"config.yaml":"rbacProbeUnknownKey: 1\n"}}' >/dev/null
 cm_event() { (($(cm_events) > before)); }
-wait_for 20 cm_event || problem "$(why "no Event about the rejected config in $ns")"
+job 20 "Event about the rejected config in $ns" cm_event
 kubectl patch configmap node-csr-approver-config -n "$ns" --type=merge \
   -p '{"data":{"config.yaml":"{}\n# rbac-probe\n"}}' >/dev/null
-wait_for 20 copy_has rbac-probe || problem "$(why "the last good config copy was not updated")"
+job 20 "last good config copy updated" copy_has rbac-probe
 
-forbidden="$(curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" |
-  awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}')"
+forbidden="$(forbidden_requests)"
 ((forbidden == 0)) || problem "$(why "$forbidden requests answered 403")"
 stop_approver || problem "$(why "the approver did not exit cleanly")"
 echo "approver_probe: ok"

@@ -34,13 +34,15 @@ metadata:
 YAML
 kubectl patch node "$node" --subresource=status --type=merge -p \
   '{"status":{"addresses":[{"type":"InternalIP","address":"192.0.2.20"},{"type":"Hostname","address":"'"$node"'"}]}}' >/dev/null
-kubectl create configmap "$cm" -n node-csr-approver --dry-run=client -o yaml \
-  --from-literal=config.yaml='{}' \
-  --from-literal=inventory.yaml="machines:
-  - name: $node
-    hostnames: [$node]
-    addresses: [192.0.2.20]
-" | kubectl apply -f - >/dev/null
+# inventory_config_map NAME IP: ConfigMap NAME with an empty config.yaml and a static
+# inventory listing $node at IP.
+inventory_config_map() {
+  kubectl create configmap "$1" -n node-csr-approver --dry-run=client -o yaml \
+    --from-literal=config.yaml='{}' \
+    --from-literal=inventory.yaml="machines: [{name: $node, hostnames: [$node], addresses: [$2]}]" |
+    kubectl apply -f - >/dev/null
+}
+inventory_config_map "$cm" 192.0.2.20
 
 node_kc="$(identity node "$node")"
 make_csr_pem "$E2E_TMP/good.key" "/O=system:nodes/CN=system:node:$node" \
@@ -119,13 +121,7 @@ set -e
 # --- a rejected ConfigMap: the controller keeps its last good copy, and so does explain ----
 # The copy as the leader stores it (only the controller's keys); the ConfigMap is then
 # edited into a version the controller rejects.
-kubectl create configmap "$cm-last-good" -n node-csr-approver --dry-run=client -o yaml \
-  --from-literal=config.yaml='{}' \
-  --from-literal=inventory.yaml="machines:
-  - name: $node
-    hostnames: [$node]
-    addresses: [192.0.2.99]
-" | kubectl apply -f - >/dev/null
+inventory_config_map "$cm-last-good" 192.0.2.99
 kubectl create configmap "$cm" -n node-csr-approver --dry-run=client -o yaml \
   --from-literal=config.yaml='failureAction: sometimes' | kubectl apply -f - >/dev/null
 set +e
