@@ -40,9 +40,11 @@ trap cleanup EXIT
 why() { echo "$* (log: $(tail -5 "$E2E_TMP/approver.log" | tr '\n' ' '))"; }
 # Requests the API server answered 403 so far: a missing rule shows up here at once, so
 # each wait below stops at the first 403 instead of running to its deadline.
+# 0 while /metrics is not served yet.
 forbidden_requests() {
-  curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" 2>/dev/null |
-    awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}'
+  local body
+  body="$(curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" 2>/dev/null)" || body=""
+  awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}' <<<"$body"
 }
 # job SECONDS WHAT COMMAND...: COMMAND succeeds within SECONDS, with no request refused
 # and the approver still running (it exits at start-up when it cannot read its config).
