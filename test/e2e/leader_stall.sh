@@ -33,7 +33,9 @@ cm="$(burst_config_map ls)"
 kubectl -n "$ns" delete lease node-csr-approver --ignore-not-found >/dev/null
 approver_kubeconfig() { echo "$E2E_TMP/proxied.kubeconfig"; }
 start_approver a --config-map "$cm" || fail "a did not start"
-wait_for 30 test "$(lease_holder)" = a && pass "replica a (through the fault proxy) leads" ||
+# A function, so that the holder is read at every poll (not once, before the Lease exists).
+holder_is() { [[ "$(lease_holder 2>/dev/null)" == "$1" ]]; }
+wait_for 30 holder_is a && pass "replica a (through the fault proxy) leads" ||
   fail "a did not lead: holder '$(lease_holder)'"
 approver_kubeconfig() { echo "$direct_kc"; }
 start_approver b --config-map "$cm" || fail "b did not start"
