@@ -28,7 +28,10 @@ lease_watch_pid=""
 cleanup() {
   e2e_rc=$?
   stop_all_approvers
-  [[ -z "$lease_watch_pid" ]] || kill "$lease_watch_pid" 2>/dev/null || true
+  if [[ -n "$lease_watch_pid" ]]; then
+    kill "$lease_watch_pid" 2>/dev/null || true
+    wait "$lease_watch_pid" 2>/dev/null || true
+  fi
   burst_cleanup ls || true
   kubectl -n node-csr-approver delete configmap nca-burst-ls-b --ignore-not-found >/dev/null || true
   kill "$proxy_pid" 2>/dev/null
@@ -76,9 +79,12 @@ approver_kubeconfig() { echo "$direct_kc"; }
 start_approver b --config-map "$ns/nca-burst-ls-b" || fail "b did not start"
 [[ "$(leader_metric a)" == 1 && "$(leader_metric b)" == 0 ]] && pass "b follows" ||
   fail "leaders: a=$(leader_metric a) b=$(leader_metric b)"
-# Every change of the Lease, as "holder renewTime" lines.
-kubectl -n "$ns" get lease node-csr-approver -w \
-  -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\n"}' >"$E2E_TMP/lease.txt" &
+# Every change of the Lease, as "holder renewTime" lines. The binary itself, not the
+# kubectl function, so that $! is its pid (a function would run in a subshell whose
+# kubectl child outlives the kill and holds ctest's output pipe open).
+"$KUBECTL" -n "$ns" get lease node-csr-approver -w \
+  -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\n"}' >"$E2E_TMP/lease.txt" \
+  2>"$E2E_TMP/lease-watch.log" &
 lease_watch_pid=$!
 
 # The burst is filed; once a has started approving it, a's connections stall with most of
