@@ -163,7 +163,7 @@ late_decided="$(awk -v end="$a_end" '$3 == "a" && $4 + 0 >= end' "$E2E_TMP/after
 landed_late="$(awk 'NR == FNR { if ($2 == 0) pending[$1] = 1; next } $3 == "a" && pending[$1]' \
   "$E2E_TMP/before_release.txt" "$E2E_TMP/after_a.txt" | wc -l)"
 echo "     approvals by a: $(awk '$3 == "a"' "$E2E_TMP/after_a.txt" | wc -l), of which" \
-  "$landed_late reached the API server after the stall (sent before it)"
+  "$landed_late reached the API server only after the stall ended (PUTs it had sent)"
 
 # b's inventory is complete again: b approves the rest.
 b_inventory "$E2E_TMP/ls/inventory.yaml"
