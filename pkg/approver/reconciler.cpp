@@ -72,6 +72,13 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
     const std::string condition_reason = approve ? std::string(kApprovedConditionReason) : d.reason;
     Status st = deps_.writer->write(*csr, approve, condition_reason, d.message);
     if (st.code() == Code::kNotFound) return result;  // deleted meanwhile
+    if (st.code() == Code::kAlreadyExists) {
+      // Decided by someone else (another replica's earlier write, an admin): not ours to
+      // count or report, and nothing to retry.
+      log::info("CSR decided meanwhile by someone else", {{"csr", key}, {"outcome", outcome}});
+      reported_.forget(key);
+      return result;
+    }
     if (!st.is_ok()) {
       log::warn("writing CSR decision failed",
                 {{"csr", key}, {"outcome", outcome}, {"error", st.to_string()}});

@@ -30,7 +30,8 @@ class CsrSource {
 };
 
 // Writes a decision: appends an Approved or Denied condition through the /approval
-// subresource, re-reading and retrying on 409. NotFound when the CSR is gone.
+// subresource, re-reading and retrying on 409. NotFound when the CSR is gone;
+// AlreadyExists when someone else decided it first (nothing was written).
 class DecisionWriter {
  public:
   virtual ~DecisionWriter() = default;

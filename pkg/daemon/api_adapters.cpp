@@ -12,27 +12,54 @@ constexpr int kConflictRetries = 5;
 }
 
 ApiDecisionWriter::ApiDecisionWriter(std::shared_ptr<kube::ApiClient> client,
-                                     std::shared_ptr<Clock> clock)
-    : client_(std::move(client)), clock_(std::move(clock)) {}
+                                     std::shared_ptr<Clock> clock, std::string identity,
+                                     Deadline deadline)
+    : client_(std::move(client)),
+      clock_(std::move(clock)),
+      identity_(std::move(identity)),
+      deadline_(std::move(deadline)) {}
+
+std::string ApiDecisionWriter::attributed(const std::string& message, const std::string& identity) {
+  return message + " [by replica " + identity + "]";
+}
+
+std::optional<std::chrono::milliseconds> ApiDecisionWriter::time_left() const {
+  const std::optional<MonoTime> until = deadline_ ? deadline_() : std::nullopt;
+  if (!until) return std::nullopt;
+  // Whole milliseconds, rounded down: never a moment past the deadline.
+  const auto left = std::chrono::floor<std::chrono::milliseconds>(*until - clock_->now());
+  if (left <= std::chrono::milliseconds::zero()) return std::nullopt;
+  return left;
+}
 
 Status ApiDecisionWriter::write(const kube::CertificateSigningRequest& csr, bool approve,
                                 const std::string& reason, const std::string& message) {
   const auto csrs = kube::resources::csrs();
   const std::string& name = csr.metadata.name;
+  auto out_of_time = [&](std::string_view step) {
+    return Status(Code::kCancelled, "not sent (" + std::string(step) + " of CSR " + name +
+                                        "): this replica is not sure to hold the leader " +
+                                        "lease for long enough");
+  };
   Status last;
   for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
-    auto raw = client_->get(csrs, "", name);
+    auto left = time_left();
+    if (!left) return out_of_time("read");
+    auto raw = client_->get_within(csrs, "", name, *left);
     if (!raw) return raw.status();
     auto fresh = kube::decode_csr(*raw);
     if (!fresh) return fresh.status().annotate("re-reading CSR " + name);
     if (fresh->metadata.uid != csr.metadata.uid) {
       return not_found("CSR " + name + " was replaced by another object");
     }
-    if (!fresh->is_pending()) return Status::ok();  // decided meanwhile: nothing to add
-    auto body = kube::approval_update(*raw, approve ? "Approved" : "Denied", reason, message,
-                                      clock_->wall_now());
+    if (!fresh->is_pending()) {
+      return Status(Code::kAlreadyExists, "CSR " + name + " was decided meanwhile");
+    }
+    auto body = kube::approval_update(*raw, approve ? "Approved" : "Denied", reason,
+                                      attributed(message, identity_), clock_->wall_now());
     if (!body) return body.status();
-    auto put = client_->update(csrs, "", name, *body, "approval");
+    if (!(left = time_left())) return out_of_time("approval update");
+    auto put = client_->update_within(csrs, "", name, *body, "approval", *left);
     if (put) return Status::ok();
     last = put.status();
     if (last.code() != Code::kConflict) return last;

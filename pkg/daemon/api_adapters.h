@@ -2,7 +2,9 @@
 // decisions through /approval, Events, and the leader Lease. Thread-safe (the client is).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "approver/seams.h"
@@ -16,16 +18,37 @@ namespace nca::daemon {
 
 // GET the CSR, append the condition to exactly what was read, PUT /approval; on 409 read
 // again and retry (a few times). A CSR that changed identity (same name, another uid) is
-// NotFound; one that someone else decided meanwhile is left alone (OK).
+// NotFound; one that someone else decided meanwhile is AlreadyExists (nothing written).
+//
+// Bounded by leadership: before each request it asks `deadline` until when this replica
+// may write (the elector's leadership_deadline(); none = not leading) and gives the
+// request only the time left, so no request is sent, and none is waited for, past the
+// moment another replica could hold the Lease. Out of time: Cancelled, nothing sent. A
+// PUT already sent can still reach the server later (a stalled connection delivers late):
+// it carries the resourceVersion read in this term, so it is applied only if nobody has
+// changed the CSR since — it can never add a second decision (409 instead).
+//
+// Attributable: the condition's message ends with "[by replica IDENTITY]", the identity
+// that holds the Lease. Thread-safe.
 class ApiDecisionWriter final : public approver::DecisionWriter {
  public:
-  ApiDecisionWriter(std::shared_ptr<kube::ApiClient> client, std::shared_ptr<Clock> clock);
+  using Deadline = std::function<std::optional<MonoTime>()>;
+  ApiDecisionWriter(std::shared_ptr<kube::ApiClient> client, std::shared_ptr<Clock> clock,
+                    std::string identity, Deadline deadline);
   Status write(const kube::CertificateSigningRequest& csr, bool approve, const std::string& reason,
                const std::string& message) override;
 
+  // "MESSAGE [by replica IDENTITY]".
+  static std::string attributed(const std::string& message, const std::string& identity);
+
  private:
+  // The time left until the deadline, when there is some.
+  std::optional<std::chrono::milliseconds> time_left() const;
+
   std::shared_ptr<kube::ApiClient> client_;
   std::shared_ptr<Clock> clock_;
+  std::string identity_;
+  Deadline deadline_;
 };
 
 // Records core/v1 Events about CSRs (in the namespace client-go uses for cluster-scoped

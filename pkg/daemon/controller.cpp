@@ -112,7 +112,8 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
   state_ = std::make_shared<State>(inventory_, network_, config_);
   reconciler_ = std::make_unique<approver::Reconciler>(approver::ReconcilerDeps{
       std::shared_ptr<approver::CsrSource>(&csrs_, [](auto*) {}), state_,
-      std::make_shared<ApiDecisionWriter>(clients_.api, clients_.clock),
+      std::make_shared<ApiDecisionWriter>(clients_.api, clients_.clock, settings_.identity,
+                                          [this] { return write_deadline(); }),
       std::make_shared<ApiEventRecorder>(clients_.api, clients_.clock, settings_.identity,
                                          clients_.metrics),
       clients_.metrics, clients_.clock, [this] { return is_leader(); }, nullptr});
@@ -146,6 +147,13 @@ void Controller::on_static_inventory(std::vector<inventory::Machine> machines, b
 }
 
 bool Controller::is_leader() const { return !elector_ || elector_->is_leader(); }
+
+std::optional<MonoTime> Controller::write_deadline() const {
+  // Without leader election nothing else bounds a write: the client's usual timeout.
+  if (!settings_.leader_elect) return clients_.clock->now() + clients_.api->config().timeout;
+  // Before the elector has started nobody leads here.
+  return elector_ ? elector_->leadership_deadline() : std::nullopt;
+}
 
 Status Controller::serve_endpoints() {
   auto m = clients_.metrics;

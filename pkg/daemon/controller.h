@@ -101,6 +101,8 @@ class Controller {
   void publish_restarts();
   void shutdown();
   bool is_leader() const;
+  // Until when a decision write may run: the elector's leadership deadline.
+  std::optional<MonoTime> write_deadline() const;
 
   const ControllerSettings settings_;
   const ControllerClients clients_;

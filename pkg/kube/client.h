@@ -52,6 +52,20 @@ class ApiClient {
   // Whether GROUP/VERSION serves RESOURCE (API discovery; a missing group is false).
   virtual Result<bool> has_resource(const std::string& group, const std::string& version,
                                     const std::string& resource) = 0;
+
+  // get() and update() bounded by `timeout` (> 0), the client's own waits (rate limit)
+  // included: past it the call returns Timeout, and a request that could not be sent in
+  // time is not sent at all. For writes that must not outlive a deadline (leadership).
+  // A request already on the wire may still be applied by the server later (its bytes
+  // cannot be recalled): only a conditional update (resourceVersion) makes that safe.
+  // A client that cannot bound its calls keeps these defaults, which refuse (Internal).
+  virtual Result<nlohmann::json> get_within(const Resource& r, const std::string& ns,
+                                            const std::string& name,
+                                            std::chrono::milliseconds timeout);
+  virtual Result<nlohmann::json> update_within(const Resource& r, const std::string& ns,
+                                               const std::string& name, const nlohmann::json& body,
+                                               const std::string& subresource,
+                                               std::chrono::milliseconds timeout);
 };
 
 // Lists every page by following `continue` tokens; the result's resource_version is the
@@ -82,11 +96,19 @@ class RestClient final : public ApiClient {
   Status remove(const Resource& r, const std::string& ns, const std::string& name) override;
   Result<bool> has_resource(const std::string& group, const std::string& version,
                             const std::string& resource) override;
+  Result<nlohmann::json> get_within(const Resource& r, const std::string& ns,
+                                    const std::string& name,
+                                    std::chrono::milliseconds timeout) override;
+  Result<nlohmann::json> update_within(const Resource& r, const std::string& ns,
+                                       const std::string& name, const nlohmann::json& body,
+                                       const std::string& subresource,
+                                       std::chrono::milliseconds timeout) override;
 
   // Any request: `path_and_query` starts with "/", `body` is sent when non-null. A
-  // positive `timeout` bounds the whole request (connect, send, answer): past it the
-  // connection is abandoned and the result is Timeout. Zero: only config().timeout, which
-  // bounds inactivity.
+  // positive `timeout` bounds the whole request (rate-limit wait, connect, send, answer):
+  // a request the rate limit would hold past it is not sent; past it the connection is
+  // abandoned and the result is Timeout. Zero: only config().timeout, which bounds
+  // inactivity.
   Result<nlohmann::json> request(std::string_view method, const std::string& path_and_query,
                                  const nlohmann::json* body = nullptr,
                                  std::string_view content_type = "application/json",

@@ -109,7 +109,23 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
                                  const json* body, std::string_view content_type,
                                  std::chrono::milliseconds timeout) {
   Impl& impl = *impl_;
-  impl.bucket.wait();
+  if (timeout > std::chrono::milliseconds::zero()) {
+    // The rate-limit wait counts against the deadline; a request it would hold past the
+    // deadline is not sent.
+    const Duration wait = impl.bucket.reserve();
+    if (wait >= timeout) {
+      return Status(Code::kTimeout, "not sent to " + impl.config.server +
+                                        ": the client's rate limit would hold it past its " +
+                                        std::to_string(timeout.count()) + " ms deadline");
+    }
+    if (wait > Duration::zero()) {
+      impl.clock->sleep_for(wait);
+      timeout -= std::chrono::ceil<std::chrono::milliseconds>(wait);
+      if (timeout <= std::chrono::milliseconds::zero()) timeout = std::chrono::milliseconds(1);
+    }
+  } else {
+    impl.bucket.wait();
+  }
   pplx::cancellation_token_source cancel;
   std::atomic<bool> timed_out{false};
   // Cancels the request at `timeout` unless it finished first (destroyed before `cancel`).
@@ -220,6 +236,38 @@ Result<bool> RestClient::has_resource(const std::string& group, const std::strin
     return doc.status();
   }
   return discovery_lists_resource(*doc, resource);
+}
+
+Result<json> RestClient::get_within(const Resource& r, const std::string& ns,
+                                    const std::string& name, std::chrono::milliseconds timeout) {
+  if (timeout <= std::chrono::milliseconds::zero()) {
+    return Status(Code::kTimeout, "not sent: no time left for GET " + r.object_path(ns, name));
+  }
+  return request("GET", r.object_path(ns, name), nullptr, "application/json", timeout);
+}
+
+Result<json> RestClient::update_within(const Resource& r, const std::string& ns,
+                                       const std::string& name, const json& body,
+                                       const std::string& subresource,
+                                       std::chrono::milliseconds timeout) {
+  const std::string path = r.object_path(ns, name, subresource);
+  if (timeout <= std::chrono::milliseconds::zero()) {
+    return Status(Code::kTimeout, "not sent: no time left for PUT " + path);
+  }
+  return request("PUT", path, &body, "application/json", timeout);
+}
+
+Result<json> ApiClient::get_within(const Resource& r, const std::string& ns,
+                                   const std::string& name, std::chrono::milliseconds) {
+  return internal_error("this API client cannot bound a call in time: GET " +
+                        r.object_path(ns, name) + " not sent");
+}
+
+Result<json> ApiClient::update_within(const Resource& r, const std::string& ns,
+                                      const std::string& name, const json&,
+                                      const std::string& subresource, std::chrono::milliseconds) {
+  return internal_error("this API client cannot bound a call in time: PUT " +
+                        r.object_path(ns, name, subresource) + " not sent");
 }
 
 Result<ListPage> list_all(ApiClient& client, const Resource& r, const std::string& ns,

@@ -33,6 +33,14 @@ Status LeaderElector::validate(const ElectorSettings& s) {
   if (s.lease_duration <= s.renew_deadline) {
     return invalid("leader election lease duration must be longer than the renew deadline");
   }
+  if (s.write_margin < Duration::zero()) {
+    return invalid("leader election write margin must be >= 0");
+  }
+  if (s.lease_duration - s.write_margin <= s.renew_deadline) {
+    return invalid(
+        "leader election lease duration minus the write margin must be longer than the renew "
+        "deadline");
+  }
   return Status::ok();
 }
 
@@ -49,6 +57,13 @@ bool LeaderElector::is_leader() const {
   if (!leader_.load()) return false;
   const MonoTime renewed{Duration(renewed_at_.load())};
   return clock_->now() - renewed < settings_.renew_deadline;
+}
+
+std::optional<MonoTime> LeaderElector::leadership_deadline() const {
+  if (!leader_.load()) return std::nullopt;
+  const MonoTime renewed{Duration(renewed_at_.load())};
+  if (clock_->now() - renewed >= settings_.renew_deadline) return std::nullopt;
+  return renewed + settings_.lease_duration - settings_.write_margin;
 }
 
 bool LeaderElector::try_acquire_or_renew() {

@@ -11,6 +11,13 @@
 // when they saw the record change, which is after that start). Each acquire/renew attempt
 // is bounded by the time left to that deadline: every LeaseLock call gets the remainder.
 //
+// Writes are bounded too: leadership_deadline() says until when this replica is sure to
+// hold the lease — the start of its last successful acquire/renew plus lease_duration,
+// less write_margin (for the others' clocks running faster than ours) — so a caller can
+// give every write a timeout that ends before anyone else may take over, and send none
+// once it is gone. It is offered only while is_leader() holds: a write may start only
+// while leading and must be done by the deadline.
+//
 // run() blocks on its caller's thread until `stop`; callbacks run on that thread and must
 // not block. is_leader() may be read from any thread. On stop, a leader releases the lease
 // (holder emptied) so a successor takes over at once instead of after expiry.
@@ -19,6 +26,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -32,6 +40,8 @@ struct ElectorSettings {
   Duration lease_duration = std::chrono::seconds(15);
   Duration renew_deadline = std::chrono::seconds(10);
   Duration retry_period = std::chrono::seconds(2);
+  // How much earlier than the lease could expire for the others a write must be done.
+  Duration write_margin = std::chrono::seconds(2);
   bool release_on_stop = true;
 };
 
@@ -46,12 +56,16 @@ class LeaderElector {
   LeaderElector(ElectorSettings settings, std::shared_ptr<LeaseLock> lock,
                 std::shared_ptr<Clock> clock, ElectorCallbacks callbacks);
 
-  // Validates settings: lease > renew deadline > retry period > 0, identity set.
+  // Validates settings: lease - write margin > renew deadline > retry period > 0,
+  // write margin >= 0, identity set.
   static Status validate(const ElectorSettings& settings);
 
   void run(std::stop_token stop);
   // True while leading and the last successful renew started less than renew_deadline ago.
   bool is_leader() const;
+  // While is_leader(): the start of the last successful acquire/renew + lease_duration -
+  // write_margin, the time until which no other replica can hold the lease. Otherwise none.
+  std::optional<MonoTime> leadership_deadline() const;
 
   // One attempt to acquire or renew, given up at `deadline` (default: now + renew
   // deadline); true when this replica holds the lease afterwards. Public so tests can step

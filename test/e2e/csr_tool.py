@@ -15,6 +15,12 @@ client certificate, so bursts are not limited by process start-up:
   floor   PREFIX                  the benchmark floor: approves every pending CSR named
                                   PREFIX-* as soon as it is seen, with no checks at all.
   status  PREFIX                  one line of counts for CSRs named PREFIX-*.
+  approvals PREFIX                one line per CSR named PREFIX-*: "name approvals writer
+                                  decided": how many Approved conditions it has, the replica
+                                  named by the first one's message ("[by replica X]", "-" if
+                                  none) and when that replica decided (the condition's
+                                  lastUpdateTime, the writer's clock, as whole Unix seconds;
+                                  "-" if none).
 
 watch and floor create the file named by $CSR_TOOL_READY once their watch is established.
 Times are CLOCK_MONOTONIC seconds (time.monotonic), comparable across processes.
@@ -205,9 +211,38 @@ def cmd_status(prefix):
           f"approved_twice={multi} wrong_requester={wrong_user}")
 
 
+def unix_seconds(rfc3339):
+    """'2026-12-02T01:02:03Z' or with fractional seconds -> Unix seconds (float)."""
+    import datetime
+    t = rfc3339.replace("Z", "+00:00")
+    return datetime.datetime.fromisoformat(t).timestamp()
+
+
+def cmd_approvals(prefix):
+    code, lst = Api().request("GET", GROUP)
+    if code != 200:
+        sys.exit(f"list: HTTP {code}")
+    for obj in sorted(lst.get("items", []), key=lambda o: o["metadata"]["name"]):
+        name = obj["metadata"]["name"]
+        if not name.startswith(prefix + "-"):
+            continue
+        approved = [c for c in obj.get("status", {}).get("conditions") or []
+                    if c.get("type") == "Approved"]
+        writer, decided = "-", "-"
+        if approved:
+            msg = approved[0].get("message", "")
+            marker = msg.rfind("[by replica ")
+            if marker >= 0 and msg.endswith("]"):
+                writer = msg[marker + len("[by replica "):-1]
+            if approved[0].get("lastUpdateTime"):
+                decided = "%.0f" % unix_seconds(approved[0]["lastUpdateTime"])
+        print(f"{name} {len(approved)} {writer} {decided}")
+
+
 def main():
     args = sys.argv[1:]
-    cmds = {"create": (cmd_create, 4), "floor": (cmd_floor, 1), "status": (cmd_status, 1)}
+    cmds = {"create": (cmd_create, 4), "floor": (cmd_floor, 1), "status": (cmd_status, 1),
+            "approvals": (cmd_approvals, 1)}
     if args and args[0] == "watch" and len(args) in (3, 4):
         want_issued = len(args) == 4 and args[3] == "--issued"
         return cmd_watch(args[1], args[2], want_issued)

@@ -14,7 +14,28 @@ kubectl() { "$KUBECTL" "$@"; }
 identity() { "$e2e_root/test/cluster/identity" "$@" --dir "$NCA_CLUSTER_DIR"; }
 
 E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/nca-e2e.XXXXXX")"
-trap 'stop_all_approvers; rm -rf "$E2E_TMP"' EXIT
+trap 'e2e_rc=$?; stop_all_approvers; e2e_tmp_cleanup' EXIT
+
+# e2e_tmp_cleanup: for EXIT traps (set e2e_rc=$? first). When the test failed (a FAIL or
+# a non-zero exit) prints the tail of every log in $E2E_TMP (the approvers' among them) so
+# that ctest --output-on-failure shows them; then removes $E2E_TMP, unless NCA_E2E_KEEP=1
+# (always keep) or NCA_E2E_KEEP=failed (keep after a failure) says to keep it.
+e2e_tmp_cleanup() {
+  local bad=0 f
+  ((${e2e_rc:-0} == 0 && ${failed:-0} == 0)) || bad=1
+  if ((bad)); then
+    for f in "$E2E_TMP"/*.log; do
+      [[ -e "$f" ]] || continue
+      echo "---- last 40 lines of $(basename "$f") ----" >&2
+      tail -40 "$f" >&2
+    done
+  fi
+  if [[ "${NCA_E2E_KEEP:-}" == 1 || ("${NCA_E2E_KEEP:-}" == failed && bad -eq 1) ]]; then
+    echo "e2e: kept $E2E_TMP" >&2
+  else
+    rm -rf "$E2E_TMP"
+  fi
+}
 
 passed=0
 failed=0

@@ -11,7 +11,9 @@ then writes the mode it applied to DIR/applied (wait for that instead of sleepin
 
     pass               forward (the default)
     pause              stall: accept connections but move no byte in either direction
-                       (buffered bytes are held, not dropped, until the mode changes)
+                       (buffered bytes are held, not dropped, until the mode changes —
+                       also those of a side that closed meanwhile: a request whose client
+                       gave up still reaches the server once the stall ends)
     delay MS           forward, each chunk MS milliseconds late
     reset              reset (RST) every open connection and every new one
     http CODE [FILE]   answer each NEW connection with HTTP CODE and FILE's bytes as the
@@ -123,6 +125,7 @@ def pipe(client, upstream_addr, control):
     upstream.settimeout(None)
     peers = {client: upstream, upstream: client}
     held = {client: [], upstream: []}  # bytes read from the key, waiting to be sent on
+    ended = set()  # sides that closed; what they sent is still held and sent on later
     sel = selectors.DefaultSelector()
     for s in peers:
         s.setblocking(False)
@@ -144,6 +147,14 @@ def pipe(client, upstream_addr, control):
                         peers[src].setblocking(True)
                         peers[src].sendall(data)
                         peers[src].setblocking(False)
+                # A side that closed: once all it sent has been passed on, close both. While
+                # paused its bytes stay held, like a stalled network that delivers a request
+                # after its sender gave up (a client's timeout does not recall them).
+                if any(not held[src] for src in ended):
+                    return
+            if len(ended) == 2 and not flowing:
+                time.sleep(POLL)
+                continue
             for key, _ in sel.select(timeout=POLL):
                 src = key.fileobj
                 try:
@@ -151,11 +162,9 @@ def pipe(client, upstream_addr, control):
                 except BlockingIOError:
                     continue
                 if not data:
-                    # Flush what is held for the other side, then close it.
-                    for _, rest in held[src]:
-                        peers[src].setblocking(True)
-                        peers[src].sendall(rest)
-                    return
+                    sel.unregister(src)
+                    ended.add(src)
+                    continue
                 held[src].append((now + delay, data))
     except OSError:
         pass

@@ -14,6 +14,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+received = []  # every line the upstream got, in order
+
+
 def upstream_server():
     """Answers each line it receives with 'echo:' + the line, on one connection each."""
     srv = socket.socket()
@@ -33,6 +36,7 @@ def upstream_server():
                 buf += data
                 while b"\n" in buf:
                     line, buf = buf.split(b"\n", 1)
+                    received.append(line)
                     conn.sendall(b"echo:" + line + b"\n")
 
     def loop():
@@ -111,6 +115,18 @@ def main():
             s.settimeout(5)
             check(s.recv(4096) == b"echo:held\n", "pause: held bytes delivered after pass")
             s.close()
+
+            # A client that gives up during a stall does not recall what it sent: the
+            # bytes reach the upstream when the stall ends, not when the client closes.
+            set_mode(ctl, "pause")
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"abandoned\n")
+            s.close()
+            check(not wait_for(lambda: b"abandoned" in received, 0.5),
+                  "pause: a closed client's bytes stay held")
+            set_mode(ctl, "pass")
+            check(wait_for(lambda: b"abandoned" in received),
+                  "pause: a closed client's bytes delivered after pass")
 
             set_mode(ctl, "delay 300")
             t0 = time.monotonic()

@@ -246,3 +246,28 @@ TEST_CASE("per-CSR bookkeeping is dropped when a CSR is deleted, decided elsewhe
   f.reconciler.reconcile("csr-3");
   CHECK(f.reconciler.tracked_csrs() == 0);
 }
+
+TEST_CASE("a CSR another replica decided first is not counted, reported or retried") {
+  // On main the writer answered OK when its PUT met a 409 because someone else had
+  // decided, and the reconciler counted and reported that approval as its own.
+  Fixture f;
+  f.csrs->put(serving_csr("csr-a", "worker-0", "192.0.2.10"));
+  f.writer->fail_next.push_back(Status(Code::kAlreadyExists, "decided meanwhile"));
+  auto r = f.reconciler.reconcile("csr-a");
+  CHECK(r.status.is_ok());  // nothing to retry
+  CHECK_FALSE(r.wrote);
+  CHECK(f.events->events.empty());
+  CHECK(f.metrics->render().find("node_csr_approver_decisions_total{") == std::string::npos);
+  CHECK(f.metrics->render().find("node_csr_approver_approval_latency_seconds_count 0") !=
+        std::string::npos);
+}
+
+TEST_CASE("a write refused for lack of leadership time is requeued, not counted") {
+  Fixture f;
+  f.csrs->put(serving_csr("csr-a", "worker-0", "192.0.2.10"));
+  f.writer->fail_next.push_back(Status(Code::kCancelled, "not sent: leadership deadline"));
+  auto r = f.reconciler.reconcile("csr-a");
+  CHECK(r.status.code() == Code::kCancelled);  // non-OK: the worker requeues with backoff
+  CHECK_FALSE(r.wrote);
+  CHECK(f.events->events.empty());
+}

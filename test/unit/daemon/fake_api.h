@@ -2,6 +2,8 @@
 // updates recorded (Events are kept in `events`). Thread-safe.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -83,7 +85,39 @@ class FakeApi final : public kube::ApiClient {
     return false;
   }
 
+  // Bounded calls: the timeout each was given is recorded (in `timeouts`, with the verb in
+  // `bounded`); `on_bounded(verb)` runs first, outside the lock (e.g. to advance a fake
+  // clock, or to let another writer change an object before this update lands).
+  std::vector<std::chrono::milliseconds> timeouts;
+  std::vector<std::string> bounded;
+  std::function<void(const std::string& verb)> on_bounded;
+  Result<nlohmann::json> get_within(const kube::Resource& r, const std::string& ns,
+                                    const std::string& name,
+                                    std::chrono::milliseconds timeout) override {
+    note_bounded("GET", timeout);
+    return get(r, ns, name);
+  }
+  Result<nlohmann::json> update_within(const kube::Resource& r, const std::string& ns,
+                                       const std::string& name, const nlohmann::json& body,
+                                       const std::string& subresource,
+                                       std::chrono::milliseconds timeout) override {
+    note_bounded("PUT", timeout);
+    return update(r, ns, name, body, subresource);
+  }
+  // Replaces a stored object as another writer would (new resourceVersion).
+  void overwrite(const std::string& path, nlohmann::json object) {
+    std::lock_guard lock(mu_);
+    object["metadata"]["resourceVersion"] = std::to_string(++rv_);
+    objects[path] = std::move(object);
+  }
+
  private:
+  void note_bounded(const std::string& verb, std::chrono::milliseconds timeout) {
+    if (on_bounded) on_bounded(verb);
+    std::lock_guard lock(mu_);
+    bounded.push_back(verb);
+    timeouts.push_back(timeout);
+  }
   std::mutex mu_;
   int rv_ = 100;
 };

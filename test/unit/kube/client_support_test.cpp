@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -134,4 +135,29 @@ TEST_CASE("a request with a timeout gives up at it on a server that never answer
   CHECK(took < 10s);  // not the 30 s inactivity timeout
   (*client).reset();
   ::close(listener);
+}
+
+TEST_CASE("a bounded request that the rate limit would hold past its deadline is not sent") {
+  // Writes bounded by leadership count the client's own queueing against their deadline:
+  // a request that could only start after it must not be sent at all.
+  auto clock = std::make_shared<nca::FakeClock>();  // never advanced: the bucket stays empty
+  ClientConfig cfg;
+  cfg.server = "https://127.0.0.1:1";
+  cfg.timeout = 5s;
+  cfg.qps = 1;
+  cfg.burst = 1;
+  std::atomic<int> sent{0};
+  cfg.on_response = [&](std::string_view, int) { ++sent; };
+  auto client = RestClient::create(cfg, clock);
+  REQUIRE(client);
+  REQUIRE_FALSE((*client)->get(resources::nodes(), "", "n1"));  // takes the only token
+  REQUIRE(sent == 1);
+  auto r = (*client)->get_within(resources::nodes(), "", "n1", 500ms);  // next token: 1 s
+  REQUIRE_FALSE(r);
+  CHECK(r.status().code() == nca::Code::kTimeout);
+  CHECK_THAT(r.status().message(), Catch::Contains("not sent"));
+  auto w =
+      (*client)->update_within(resources::nodes(), "", "n1", nlohmann::json::object(), "", 0ms);
+  CHECK(w.status().code() == nca::Code::kTimeout);
+  CHECK(sent == 1);  // neither reached the transport
 }

@@ -274,3 +274,49 @@ TEST_CASE("each renew call gets only the time left until the renew deadline") {
   CHECK_FALSE(a.try_acquire_or_renew(clock->now() + 5s));
   CHECK(lock->timeouts_seen().size() == 5);
 }
+
+TEST_CASE("leadership_deadline: last renew start + lease - margin, only while leading") {
+  // A write may start only while this says a time, and must be done by it: until then
+  // nobody else can hold the lease (they wait the lease duration from when they saw our
+  // renewal, which is after it started).
+  auto clock = std::make_shared<nca::FakeClock>();
+  auto lock = std::make_shared<FakeLock>();
+  ElectorSettings s = settings("a");
+  s.release_on_stop = false;
+  LeaderElector a(s, lock, clock, {});
+  CHECK_FALSE(a.leadership_deadline());  // not leading yet
+  const auto t0 = clock->now();
+  std::stop_source stop;
+  std::thread runner([&] { a.run(stop.get_token()); });
+  REQUIRE(clock->wait_for_timers(1, 5000ms));  // acquired at t = 0
+  REQUIRE(a.leadership_deadline());
+  CHECK(*a.leadership_deadline() == t0 + 13s);  // 15 s lease - 2 s margin
+  clock->advance(2s);                           // renewed at t = 2 s
+  REQUIRE(clock->wait_for_timers(1, 5000ms));
+  CHECK(*a.leadership_deadline() == t0 + 15s);
+  // The next renew (t = 4 s) stalls: the deadline stays where the last success put it,
+  // and is withdrawn with is_leader() at the renew deadline (t = 12 s).
+  lock->set_stall(true);
+  clock->advance(2s);
+  REQUIRE(lock->wait_for_stalled_call());
+  clock->advance(7999ms);  // t = 11.999 s
+  CHECK(a.is_leader());
+  CHECK(*a.leadership_deadline() == t0 + 15s);
+  clock->advance(1ms);  // t = 12 s
+  CHECK_FALSE(a.is_leader());
+  CHECK_FALSE(a.leadership_deadline());
+  lock->set_stall(false);
+  stop.request_stop();
+  runner.join();
+  CHECK_FALSE(a.leadership_deadline());
+}
+
+TEST_CASE("the write margin must leave the deadline after the renew deadline") {
+  ElectorSettings s = settings("a");
+  s.write_margin = 5s;  // 15 - 5 = 10 s: a write started just before t = 10 s gets nothing
+  CHECK(LeaderElector::validate(s).message().find("write margin") != std::string::npos);
+  s.write_margin = -1s;
+  CHECK_FALSE(LeaderElector::validate(s).is_ok());
+  s.write_margin = 0s;
+  CHECK(LeaderElector::validate(s).is_ok());
+}
