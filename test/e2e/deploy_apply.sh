@@ -323,7 +323,12 @@ else
 fi
 
 # Every metric the alert rules and the dashboard use exists in the live scrape.
-curl -fsS "http://127.0.0.1:$mport/metrics" >"$E2E_TMP/metrics.txt" || true
+# /metrics is HTTPS with token review: scrape as a ServiceAccount bound to deploy/'s
+# metrics-reader ClusterRole.
+scrape_token="$(metrics_scraper_token nca-e2e-deploy-scraper --bound)"
+scraped() { scrape_deployment_metrics "$scrape_token" >"$E2E_TMP/metrics.txt"; }
+wait_for 20 scraped || true
+delete_metrics_scraper nca-e2e-deploy-scraper
 if python3 test/alerts/metric_names.py --scrape "$E2E_TMP/metrics.txt" manifests/alerts/rules.yaml \
   manifests/dashboards/*.json >"$E2E_TMP/names.out" 2>&1; then
   pass "every metric used by the alert rules and the dashboard is in the live /metrics"
