@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -145,6 +147,13 @@ void HttpServer::accept_loop() {
     Connection& ref = *c;
     connections_.push_back(std::move(c));
     ref.thread = std::thread([this, &ref] {
+      // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer that is gone (or a
+      // socket stop() shut down) would raise SIGPIPE and end the process. Blocked here,
+      // the write fails with EPIPE instead; the signal stays pending on this thread only.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
       serve(ref);
       {
         std::lock_guard inner(mu_);
