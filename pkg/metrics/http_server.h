@@ -11,8 +11,9 @@
 // Why not cpprestsdk's http_listener (which the issue asked for): in the Debian 2.10.18
 // build, http_listener_config::set_timeout bounds nothing on the server side: a connection
 // that never sends stays open indefinitely and one that trickles a byte every 500 ms is
-// served 37 s later with a 2 s timeout configured (docs/operations.md, "HTTP endpoints"),
-// and the listener gives no access to its sockets, so no deadline can be added around it.
+// served 37 s later with a 2 s timeout configured (docs/operations.md, "HTTP endpoints";
+// test/unit/metrics/cpprest_listener_evidence.cpp shows it), and the listener gives no
+// access to its sockets, so no deadline can be added around it.
 //
 // Thread safety: handle() before start(); start()/stop() from one thread; handlers run on
 // connection threads, concurrently with each other, and must be thread-safe.
