@@ -155,6 +155,8 @@ patch - events - default -
 get - configmaps - $ans -
 list - configmaps - $ans -
 watch - configmaps - $ans -
+create authentication.k8s.io tokenreviews - - -
+create authorization.k8s.io subjectaccessreviews - - -
 EOF2
 }
 # Near misses that must be refused.
@@ -185,6 +187,7 @@ create - events - kube-system -
 update - configmaps node-csr-approver-config $ans -
 list - configmaps - kube-system -
 create - pods - $ans -
+create authorization.k8s.io localsubjectaccessreviews - $ans -
 EOF2
 }
 check_rbac() { # check_rbac SA_NAMESPACE SA APPROVER_NAMESPACE LEASE LABEL
@@ -283,6 +286,27 @@ else
   fail "no Lease holder within 30s"
 fi
 mport="$approver_metrics_port"
+
+# Issue 9 item 8: /healthz waited 11.9 s behind a client sending one byte per second. With
+# three clients stalled mid-request on the health port and one on the metrics port, /healthz
+# must still answer within 1 s (on the old one-connection-at-a-time server: 5 s).
+if took="$(python3 - "$approver_health_port" "$mport" <<'PY'
+import socket, sys, time, urllib.request
+health, metrics = int(sys.argv[1]), int(sys.argv[2])
+held = [socket.create_connection(("127.0.0.1", p)) for p in (health, health, health, metrics)]
+for s in held:
+    s.sendall(b"GET /hea")
+t0 = time.monotonic()
+body = urllib.request.urlopen(f"http://127.0.0.1:{health}/healthz", timeout=10).read()
+took = time.monotonic() - t0
+print(f"{took:.3f}")
+sys.exit(0 if body.startswith(b"ok") and took < 1.0 else 1)
+PY
+)"; then
+  pass "/healthz answers in ${took}s while four clients are stalled mid-request"
+else
+  fail "/healthz behind stalled clients took ${took:-?}s (want < 1s)"
+fi
 
 # A serving CSR of a registered Node whose addresses match (Nodes-only inventory: no
 # machine API here, so the Node's addresses count), created as the node: approved and
