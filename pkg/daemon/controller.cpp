@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "daemon/api_adapters.h"
 #include "daemon/guard_gauges.h"
+#include "daemon/metrics_endpoint.h"
 #include "daemon/queue_metrics.h"
 #include "metrics/http_server.h"
 
@@ -69,7 +70,6 @@ class Controller::State final : public approver::StateSource {
 Controller::Controller(ControllerSettings settings, ControllerClients clients)
     : settings_(std::move(settings)),
       clients_(std::move(clients)),
-      metrics_server_(std::make_unique<metrics::HttpServer>()),
       health_server_(std::make_unique<metrics::HttpServer>()),
       queue_(queue_options(clients_)),
       csrs_(clients_.api, clients_.clock),
@@ -156,16 +156,17 @@ std::optional<MonoTime> Controller::write_deadline() const {
 }
 
 Status Controller::serve_endpoints() {
-  auto m = clients_.metrics;
-  metrics_server_->handle("/metrics", [m] {
-    return metrics::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", m->render()};
+  auto server = make_metrics_server(
+      {settings_.metrics_secure, settings_.metrics_cert_dir, settings_.lease_namespace},
+      clients_.metrics, clients_.metrics_reviewer, clients_.clock);
+  if (!server.is_ok()) return server.status().annotate("cannot serve metrics");
+  metrics_server_ = std::move(server).value();
+  health_server_->handle("/healthz", [](const metrics::HttpRequest&) {
+    return metrics::HttpResponse{200, "text/plain", "ok\n", {}};
   });
-  health_server_->handle("/healthz", [] {
-    return metrics::HttpResponse{200, "text/plain", "ok\n"};
-  });
-  health_server_->handle("/readyz", [this] {
+  health_server_->handle("/readyz", [this](const metrics::HttpRequest&) {
     auto [code, body] = ready_.render();
-    return metrics::HttpResponse{code, "text/plain", body};
+    return metrics::HttpResponse{code, "text/plain", body, {}};
   });
   if (Status st = metrics_server_->start(settings_.metrics_bind_address); !st.is_ok()) {
     return st.annotate("cannot serve metrics");
@@ -302,7 +303,7 @@ void Controller::shutdown() {
   inventory_.stop();
   network_.stop();
   csrs_.informer().stop();
-  metrics_server_->stop();
+  if (metrics_server_) metrics_server_->stop();
   health_server_->stop();
 }
 

@@ -8,7 +8,8 @@
 // taking work, drains the workers, releases the lease and stops the watches, in that order.
 //
 // Threads (all started and joined by run()): one per informer, `workers` reconcile
-// workers, one leader-election thread, two HTTP server threads; housekeeping runs on the
+// workers, one leader-election thread, two HTTP acceptor threads (and one thread per open
+// HTTP connection); housekeeping runs on the
 // caller's thread. run() may be called once. The handlers, the reconciler and the
 // trackers are thread-safe; the rest of the object is touched only by run()'s thread.
 #pragma once
@@ -38,8 +39,9 @@
 #include "workqueue/rate_limiting_queue.h"
 
 namespace nca::metrics {
+class AccessReviewer;
 class HttpServer;
-}
+}  // namespace nca::metrics
 
 namespace nca::daemon {
 
@@ -61,6 +63,10 @@ struct ControllerSettings {
   std::chrono::seconds discovery{60};
   std::string metrics_bind_address = ":9090";
   std::string health_bind_address = ":8081";
+  // /metrics over HTTPS with TokenReview + SubjectAccessReview (metrics_endpoint.h);
+  // false: plain HTTP, no authentication.
+  bool metrics_secure = true;
+  std::string metrics_cert_dir;  // tls.crt + tls.key; empty: self-signed
 };
 
 // The clients the controller uses; the caller owns their configuration.
@@ -71,6 +77,8 @@ struct ControllerClients {
   std::shared_ptr<kube::RestClient> lease_api;
   std::shared_ptr<Clock> clock;
   std::shared_ptr<metrics::Metrics> metrics;
+  // Reviews /metrics scrapers' tokens; needed when metrics_secure.
+  std::shared_ptr<metrics::AccessReviewer> metrics_reviewer;
 };
 
 class Controller {

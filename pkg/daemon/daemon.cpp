@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "config/policy_config.h"
+#include "daemon/api_access_reviewer.h"
 #include "daemon/config_tracker.h"
 #include "daemon/controller.h"
 #include "kube/kubeconfig.h"
@@ -77,6 +78,8 @@ Result<ControllerSettings> controller_settings(const RunOptions& o) {
   s.discovery = std::chrono::seconds(o.discovery_seconds);
   s.metrics_bind_address = o.metrics_bind_address;
   s.health_bind_address = o.health_bind_address;
+  s.metrics_secure = o.metrics_secure;
+  s.metrics_cert_dir = o.metrics_cert_dir;
   return s;
 }
 
@@ -145,6 +148,18 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
     clients.lease_api = std::move(lease_client).value();
   }
 
+  if (o.metrics_secure) {
+    // Scrapers' reviews have a client of their own (a small rate limit of their own, never
+    // queued behind the caches), each review bounded to 5 s.
+    auto review_cfg = *cfg;
+    review_cfg.qps = 5;
+    review_cfg.burst = 10;
+    auto review_client = kube::RestClient::create(review_cfg, clients.clock);
+    if (!review_client)
+      return fail("cannot create the metrics review client", review_client.status());
+    clients.metrics_reviewer = std::make_shared<ApiAccessReviewer>(std::move(review_client).value(),
+                                                                   std::chrono::seconds(5));
+  }
   Controller controller(std::move(settings).value(), std::move(clients));
   std::jthread signals = watch_termination_signals(stop);
   return controller.run(stop.get_token());

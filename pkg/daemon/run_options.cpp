@@ -71,6 +71,14 @@ const std::map<std::string, Flag>& flags() {
       {"metrics-bind-address",
        {Kind::kString, [](RunOptions& o, const std::string& v) { o.metrics_bind_address = v; },
         "HOST:PORT for /metrics (default :9090)"}},
+      {"metrics-secure",
+       {Kind::kBool, [](RunOptions& o, const std::string& v) { o.metrics_secure = v == "true"; },
+        "serve /metrics over HTTPS to scrapers whose token may get the /metrics URL "
+        "(TokenReview + SubjectAccessReview); false: plain HTTP, no auth (default true)"}},
+      {"metrics-cert-dir",
+       {Kind::kString, [](RunOptions& o, const std::string& v) { o.metrics_cert_dir = v; },
+        "directory with tls.crt and tls.key for /metrics (default: a self-signed "
+        "certificate made at start)"}},
       {"health-bind-address",
        {Kind::kString, [](RunOptions& o, const std::string& v) { o.health_bind_address = v; },
         "HOST:PORT for /healthz and /readyz (default :8081)"}},

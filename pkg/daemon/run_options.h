@@ -26,6 +26,8 @@ struct RunOptions {
   int workers = 2;
   std::string metrics_bind_address = ":9090";
   std::string health_bind_address = ":8081";
+  bool metrics_secure = true;    // HTTPS + TokenReview/SubjectAccessReview on /metrics
+  std::string metrics_cert_dir;  // tls.crt/tls.key for /metrics; empty: self-signed
   bool dry_run = false;
   std::string log_level = "info";
   int resync_seconds = 300;    // periodic re-evaluation of pending CSRs (safety net)

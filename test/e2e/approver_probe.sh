@@ -8,7 +8,10 @@
 #     and record an Event about it in "default";
 #   - reject a bad config pushed into its ConfigMap with an Event in its own namespace;
 #   - keep the last good config in node-csr-approver-config-last-good: create it at start
-#     (it is deleted first) and update it after a valid change.
+#     (it is deleted first) and update it after a valid change;
+#   - serve /metrics over HTTPS only to tokens the API server authenticates (TokenReview:
+#     no token 401) and allows to get /metrics (SubjectAccessReview: a ServiceAccount
+#     without deploy/'s node-csr-approver-metrics-reader binding 403, one with it 200).
 # Needs NCA_CLUSTER_DIR and NCA_BIN. Leaves no approver running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +21,8 @@ source "$here/lib.sh"
 source "$here/deployment_lib.sh"
 ns="$deploy_ns"
 node=rbac-probe-node
+scraper=nca-e2e-scraper   # bound to node-csr-approver-metrics-reader
+nobody=nca-e2e-nobody     # not bound
 csr="rbac-probe-renewal-$$"
 problem() { echo "approver_probe: $*" >&2; exit 1; }
 
@@ -34,16 +39,20 @@ cleanup() {
   kubectl delete configmap node-csr-approver-config-last-good -n "$ns" --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete csr "$csr" --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
+  delete_metrics_scraper "$scraper"
+  delete_metrics_scraper "$nobody"
   rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
 why() { echo "$* (log: $(tail -5 "$E2E_TMP/approver.log" | tr '\n' ' '))"; }
 # Requests the API server answered 403 so far: a missing rule shows up here at once, so
 # each wait below stops at the first 403 instead of running to its deadline.
-# 0 while /metrics is not served yet.
+# 0 while /metrics is not served yet (or refuses the scraper: a check below says so).
+good="$(metrics_scraper_token "$scraper" --bound)"
+bad="$(metrics_scraper_token "$nobody")"
 forbidden_requests() {
   local body
-  body="$(curl -fsS "http://127.0.0.1:$approver_metrics_port/metrics" 2>/dev/null)" || body=""
+  body="$(scrape_deployment_metrics "$good" 2>/dev/null)" || body=""
   awk '/^node_csr_approver_api_requests_total\{.*code="403"/ {s += $NF} END {print s + 0}' <<<"$body"
 }
 # job SECONDS WHAT COMMAND...: COMMAND succeeds within SECONDS, with no request refused
@@ -91,6 +100,18 @@ job 20 "Event about the rejected config in $ns" cm_event
 kubectl patch configmap node-csr-approver-config -n "$ns" --type=merge \
   -p '{"data":{"config.yaml":"{}\n# rbac-probe\n"}}' >/dev/null
 job 20 "last good config copy updated" copy_has rbac-probe
+
+# Secure /metrics, as the approver's own ServiceAccount reviews scrapers.
+[[ "$(metrics_status)" == 401 ]] || problem "$(why "/metrics without a token: $(metrics_status), want 401")"
+[[ "$(metrics_status -H "Authorization: Bearer not-a-token")" == 401 ]] ||
+  problem "$(why "/metrics with an invalid token: want 401")"
+scraped() { [[ "$(metrics_status -H "Authorization: Bearer $good")" == 200 ]] && grep -q '^node_csr_approver_' "$E2E_TMP/scrape.out"; }
+wait_for 20 scraped || problem "$(why "/metrics as $scraper (bound to the metrics-reader role): $(metrics_status -H "Authorization: Bearer $good") $(head -c 200 "$E2E_TMP/scrape.out"), want 200")"
+[[ "$(metrics_status -H "Authorization: Bearer $bad")" == 403 ]] ||
+  problem "$(why "/metrics as $nobody (no binding): $(metrics_status -H "Authorization: Bearer $bad"), want 403")"
+if curl -fsS -m 5 "http://127.0.0.1:$approver_metrics_port/metrics" >/dev/null 2>&1; then
+  problem "/metrics answered over plain HTTP"
+fi
 
 forbidden="$(forbidden_requests)"
 ((forbidden == 0)) || problem "$(why "$forbidden requests answered 403")"

@@ -89,6 +89,35 @@ stop_approver() { # SIGTERM and wait; returns the exit code
   return "$rc"
 }
 
+# /metrics of the approver started above is HTTPS (self-signed) and needs a bearer token
+# that may get /metrics. metrics_scraper_token NAME [--bound]: a token of ServiceAccount
+# NAME in $deploy_ns (created if missing); with --bound NAME is bound to deploy/'s
+# node-csr-approver-metrics-reader ClusterRole (binding NAME-metrics).
+metrics_scraper_token() {
+  local sa="$1"
+  kubectl get serviceaccount "$sa" -n "$deploy_ns" >/dev/null 2>&1 ||
+    kubectl create serviceaccount "$sa" -n "$deploy_ns" >/dev/null
+  if [[ "${2:-}" == --bound ]]; then
+    kubectl get clusterrolebinding "$sa-metrics" >/dev/null 2>&1 ||
+      kubectl create clusterrolebinding "$sa-metrics" --clusterrole=node-csr-approver-metrics-reader \
+        --serviceaccount="$deploy_ns:$sa" >/dev/null
+  fi
+  kubectl create token "$sa" -n "$deploy_ns" --duration=1h
+}
+delete_metrics_scraper() { # delete_metrics_scraper NAME
+  kubectl delete clusterrolebinding "$1-metrics" --ignore-not-found >/dev/null 2>&1 || true
+  kubectl delete serviceaccount "$1" -n "$deploy_ns" --ignore-not-found >/dev/null 2>&1 || true
+}
+# metrics_status [CURL ARGS...]: the HTTP status of GET /metrics (body in $E2E_TMP/scrape.out).
+metrics_status() {
+  curl -ksS -o "$E2E_TMP/scrape.out" -w '%{http_code}' "$@" \
+    "https://127.0.0.1:$approver_metrics_port/metrics" 2>/dev/null || true
+}
+# scrape_deployment_metrics TOKEN: the /metrics text, scraped as TOKEN's owner.
+scrape_deployment_metrics() {
+  curl -kfsS -H "Authorization: Bearer $1" "https://127.0.0.1:$approver_metrics_port/metrics"
+}
+
 approver_ready() { curl -fsS "http://127.0.0.1:$approver_health_port/readyz" >/dev/null; }
 lease_holder() { kubectl get lease node-csr-approver -n "$deploy_ns" -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
 lease_held() { [[ -n "$(lease_holder)" ]]; }

@@ -109,7 +109,9 @@ KC
 }
 
 # start_approver NAME [ARGS...]: runs the approver binary ($NCA_BIN) as NAME with the
-# ServiceAccount token, health on a free port; waits for /readyz. Sets APPROVER_PID_<NAME>
+# ServiceAccount token, health on a free port, /metrics plain HTTP (--metrics-secure=false:
+# these suites are about other things; approver_probe.sh tests the secure path); waits
+# for /readyz. Sets APPROVER_PID_<NAME>
 # via files under $E2E_TMP: $E2E_TMP/NAME.{pid,log,health,metrics}.
 start_approver() {
   local name="$1"
@@ -121,6 +123,7 @@ start_approver() {
   "${NCA_BIN:?NCA_BIN must point at the approver binary}" run --kubeconfig "$kc" \
     --namespace node-csr-approver --identity "$name" \
     --health-bind-address "127.0.0.1:$health" --metrics-bind-address "127.0.0.1:$metrics" \
+    --metrics-secure=false \
     "$@" >"$E2E_TMP/$name.log" 2>&1 &
   echo $! >"$E2E_TMP/$name.pid"
   echo "$health" >"$E2E_TMP/$name.health"

@@ -34,8 +34,11 @@ done
 crd_file="$e2e_root/test/e2e/crds"
 ns=node-csr-approver
 
+scraper=rbac-minimal-scraper # holds deploy/'s non-resource ClusterRoles (see below)
 restore() {
   kubectl apply -f deploy/ >/dev/null 2>&1 || true
+  kubectl delete clusterrolebinding -l nca-e2e=rbac-minimal --ignore-not-found >/dev/null 2>&1 || true
+  kubectl delete serviceaccount "$scraper" -n "$ns" --ignore-not-found >/dev/null 2>&1 || true
   if ((crds)); then kubectl delete -f "$crd_file" --ignore-not-found >/dev/null 2>&1 || true; fi
 }
 trap 'restore; rm -rf "$E2E_TMP"' EXIT
@@ -44,6 +47,22 @@ if ((crds)); then
   kubectl apply -f "$crd_file" >/dev/null
   kubectl wait --for=condition=Established -f "$crd_file" --timeout=60s >/dev/null
 fi
+
+# ClusterRoles of deploy/ that grant non-resource URLs (node-csr-approver-metrics-reader)
+# are for other identities (Prometheus), not bound in deploy/: the default probe checks
+# them for a scratch ServiceAccount bound to each.
+kubectl create serviceaccount "$scraper" -n "$ns" >/dev/null 2>&1 || true
+python3 - deploy <<'PY' | while read -r role; do
+import glob, os, sys, yaml
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.yaml"))):
+    for d in yaml.safe_load_all(open(f)):
+        if d and d["kind"] == "ClusterRole" and any("nonResourceURLs" in r for r in d["rules"]):
+            print(d["metadata"]["name"])
+PY
+  kubectl create clusterrolebinding "rbac-minimal-$role" --clusterrole="$role" \
+    --serviceaccount="$ns:$scraper" >/dev/null 2>&1 || true
+  kubectl label clusterrolebinding "rbac-minimal-$role" nca-e2e=rbac-minimal --overwrite >/dev/null
+done
 
 # One JSON line per (role, rule index): kind, name, namespace, index, rule, and the
 # reduced role object.
@@ -73,18 +92,34 @@ sar() { # sar VERB GROUP RESOURCE SUBRESOURCE NAME NAMESPACE ("-" = empty): "tru
                                  "name": "$5", "namespace": "$6"}}}
 JSON
 }
+nonresource_sar() { # nonresource_sar VERB PATH: "true" if the scratch scraper may
+  kubectl create -o jsonpath='{.status.allowed}' -f - <<JSON
+{"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
+ "spec": {"user": "system:serviceaccount:$ns:$scraper",
+          "groups": ["system:serviceaccounts", "system:serviceaccounts:$ns", "system:authenticated"],
+          "nonResourceAttributes": {"verb": "$1", "path": "$2"}}}
+JSON
+}
 default_probe() { # succeeds when every right of RBAC_RULE is still granted
   local line
   local n=0
   while read -r line; do
     n=$((n + 1))
+    if [[ "$line" == "nonresource "* ]]; then
+      # shellcheck disable=SC2086
+      [[ "$(nonresource_sar ${line#nonresource })" == true ]] || return 1
+      continue
+    fi
     # shellcheck disable=SC2086
     [[ "$(sar $line)" == true ]] || return 1
   done < <(python3 - <<'PY'
 import json, os
 r = json.loads(os.environ["RBAC_RULE"])
 ns = os.environ["RBAC_ROLE_NAMESPACE"] or "-"
-for g in r.get("apiGroups", [""]):
+for url in r.get("nonResourceURLs", []):
+    for v in r["verbs"]:
+        print("nonresource", v, url)
+for g in r.get("apiGroups", [""]) if "resources" in r else []:
     for res in r["resources"]:
         res, _, sub = res.partition("/")
         for name in r.get("resourceNames", ["-"]):

@@ -32,7 +32,7 @@ import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 app = yaml.safe_load(open(sys.argv[2]))["appVersion"]
 kinds = sorted(d["kind"] for d in docs)
-want = sorted(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Role",
+want = sorted(["ServiceAccount", "ClusterRole", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Role",
                "RoleBinding", "Role", "RoleBinding", "ConfigMap", "Deployment", "Service",
                "PodDisruptionBudget"])
 assert kinds == want, f"kinds {kinds} != {want}"
@@ -42,6 +42,9 @@ assert c["image"] == f"node-csr-approver:{app}", c["image"]
 cm = next(d for d in docs if d["kind"] == "ConfigMap")
 assert list(cm["data"]) == ["config.yaml"] and yaml.safe_load(cm["data"]["config.yaml"]) is None, cm["data"]
 assert "--dry-run=true" not in c["args"] and not any(a.startswith("--workers") for a in c["args"]), c["args"]
+assert "--metrics-secure=true" in c["args"] and not any(a.startswith("--metrics-cert-dir") for a in c["args"]), c["args"]
+reader = next(d for d in docs if d["metadata"]["name"] == "node-csr-approver-metrics-reader")
+assert reader["kind"] == "ClusterRole" and reader["rules"] == [{"nonResourceURLs": ["/metrics"], "verbs": ["get"]}]
 for d in docs:
     assert d["kind"] == "ClusterRole" or d["kind"] == "ClusterRoleBinding" or d["metadata"]["namespace"] in ("node-csr-approver", "default"), d["metadata"]
 PY
@@ -56,6 +59,21 @@ render --set leaderElection.leaseName=other >"$tmp/lease.yaml"
 if python3 test/helm/compare.py rbac deploy "$tmp/lease.yaml" 2>/dev/null; then bad "compare.py rbac missed a renamed Lease grant"; else ok "compare.py rbac notices a renamed Lease grant"; fi
 render --set logLevel=debug >"$tmp/debug.yaml"
 if python3 test/helm/compare.py objects deploy "$tmp/debug.yaml" 2>/dev/null; then bad "compare.py objects missed a changed flag"; else ok "compare.py objects notices a changed flag"; fi
+
+# --- /metrics: self-signed (default) and plain ServiceMonitor endpoints ------------------
+if python3 - <(render --set serviceMonitor.enabled=true) <(render --set serviceMonitor.enabled=true --set metrics.secure=false) <<'PY'; then ok "ServiceMonitor: https + token + insecureSkipVerify when self-signed, http when metrics.secure=false"; else bad "ServiceMonitor scheme/tls"; fi
+import sys, yaml
+def endpoint_and_args(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    sm = next(d for d in docs if d["kind"] == "ServiceMonitor")
+    dep = next(d for d in docs if d["kind"] == "Deployment")
+    return sm["spec"]["endpoints"][0], dep["spec"]["template"]["spec"]["containers"][0]["args"]
+ep, args = endpoint_and_args(sys.argv[1])
+assert ep["scheme"] == "https" and ep["tlsConfig"] == {"insecureSkipVerify": True} and "bearerTokenFile" in ep, ep
+ep, args = endpoint_and_args(sys.argv[2])
+assert ep["scheme"] == "http" and "tlsConfig" not in ep and "bearerTokenFile" not in ep, ep
+assert "--metrics-secure=false" in args, args
+PY
 
 # --- non-default render -------------------------------------------------------------
 if "$helm" template rel "$chart" -n ignored -f test/helm/values-nondefault.yaml >"$tmp/custom.yaml" 2>"$tmp/err"; then
@@ -96,6 +114,12 @@ assert by["PodDisruptionBudget"][0]["spec"]["minAvailable"] == 2
 sm = by["ServiceMonitor"][0]
 assert sm["spec"]["jobLabel"] == "app.kubernetes.io/name" and sm["spec"]["endpoints"][0]["interval"] == "15s"
 assert sm["metadata"]["labels"]["release"] == "prometheus"
+ep = sm["spec"]["endpoints"][0]
+assert ep["scheme"] == "https" and ep["bearerTokenFile"].endswith("/serviceaccount/token"), ep
+assert ep["tlsConfig"] == {"serverName": "csr-approver-metrics.openshift-cluster-machine-approver.svc"}, ep
+assert "--metrics-cert-dir=/etc/node-csr-approver/metrics-certs" in c["args"], c["args"]
+assert spec["volumes"] == [{"name": "metrics-certs", "secret": {"secretName": "approver-metrics-tls"}}], spec.get("volumes")
+assert c["volumeMounts"][0]["mountPath"] == "/etc/node-csr-approver/metrics-certs"
 pr = by["PrometheusRule"][0]
 src = yaml.safe_load(open(sys.argv[2]))
 for g in src["groups"]:

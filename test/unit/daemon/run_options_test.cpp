@@ -32,6 +32,8 @@ TEST_CASE("run options: defaults") {
   CHECK(o->workers == 2);
   CHECK(o->metrics_bind_address == ":9090");
   CHECK(o->health_bind_address == ":8081");
+  CHECK(o->metrics_secure);  // secure /metrics unless asked otherwise
+  CHECK(o->metrics_cert_dir.empty());
   CHECK_FALSE(o->dry_run);
   CHECK(o->log_level == "info");
   CHECK(o->resync_seconds == 300);
@@ -60,6 +62,8 @@ TEST_CASE("run options: every kind of flag, both spellings") {
                               "--metrics-bind-address=127.0.0.1:1",
                               "--health-bind-address",
                               "127.0.0.1:2",
+                              "--metrics-secure=false",
+                              "--metrics-cert-dir=/certs",
                               "--dry-run",
                               "--log-level=debug",
                               "--resync-seconds",
@@ -82,6 +86,8 @@ TEST_CASE("run options: every kind of flag, both spellings") {
   CHECK(o->workers == 7);
   CHECK(o->metrics_bind_address == "127.0.0.1:1");
   CHECK(o->health_bind_address == "127.0.0.1:2");
+  CHECK_FALSE(o->metrics_secure);
+  CHECK(o->metrics_cert_dir == "/certs");
   CHECK(o->dry_run);  // a bare boolean flag means true
   CHECK(o->log_level == "debug");
   CHECK(o->resync_seconds == 30);
