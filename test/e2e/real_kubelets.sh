@@ -45,6 +45,8 @@ cleanup() {
   local n
   delete_pods
   for n in "${all[@]}"; do kubelet_ctl delete "$n" >/dev/null 2>&1 || true; done
+  # Their CSRs too (one stays pending), so that later suites see a clean cluster.
+  csr_table "${all[@]}" 2>/dev/null | awk '{print $2}' | xargs -r "$KUBECTL" delete csr >/dev/null 2>&1 || true
   remove_static_inventory "$cm"
   stop_approver >/dev/null 2>&1 || true
   rm -rf "$E2E_TMP"
