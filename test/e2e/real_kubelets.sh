@@ -8,6 +8,7 @@
 #     Nodes Ready, each kubelet serves a certificate that verifies against the signer CA
 #     (openssl s_client -CAfile, hostname checked), and `kubectl logs` of a pod bound to the
 #     node gets the kubelet's answer through the API server, which verifies that certificate.
+#   - a restarted kubelet serves its certificate again and files no new CSR.
 #   - 1 kubelet whose inventory entry lists another IP: its client CSR is approved, its
 #     serving CSR stays pending, `explain --name` says SanIpNotInInventory, and kubectl logs
 #     of its pod fails (no serving certificate).
@@ -131,6 +132,15 @@ for n in "${good[@]}"; do
     fail "$n: kubectl logs: $out"
   fi
 done
+
+# --- a restarted kubelet keeps its certificates: it serves again and files no CSR ---------------
+before="$(csr_table "${good[0]}" | wc -l)"
+kubelet_ctl restart "${good[0]}" 2>/dev/null
+if wait_for 60 serving_cert_verifies "${good[0]}" && [[ "$(csr_table "${good[0]}" | wc -l)" == "$before" ]]; then
+  pass "${good[0]}: restarted, serves its certificate again, filed no new CSR"
+else
+  fail "${good[0]}: after restart: $(serving_cert_verifies "${good[0]}" 2>&1 | tail -1); CSRs before $before, now $(csr_table "${good[0]}" | wc -l)"
+fi
 
 # --- the extra kubelet: client certificate yes, serving certificate no ----------------------
 ex_dir="$(kubelet_dir "$extra")"
