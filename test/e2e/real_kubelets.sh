@@ -15,7 +15,8 @@
 #   - 1 kubelet with a self-signed serving certificate (no serving CSR): kubectl logs of its
 #     pod fails with "unknown authority", so the API server does verify kubelets.
 #   - the host is left as found: vm/overcommit_memory, kernel/panic, kernel/panic_on_oops
-#     and /proc/mounts are the same after the kubelets stopped.
+#     and /proc/mounts are the same after the kubelets stopped, and a canary file in the
+#     directory they were started from is still there.
 # Prints the time from kubelet start to its serving certificate on disk, per node.
 #   NCA_CLUSTER_DIR=DIR NCA_BIN=approver test/e2e/real_kubelets.sh
 set -euo pipefail
@@ -56,6 +57,12 @@ trap cleanup EXIT
 
 ensure_deploy_rbac
 host_state >"$E2E_TMP/host.before"
+# The kubelets are started from a directory holding a canary: a kubelet removing a container
+# of the fake runtime deletes "<log path>*", which is every file in its working directory
+# unless test/cluster/kubelet gives it a scratch one.
+mkdir "$E2E_TMP/cwd"
+echo canary >"$E2E_TMP/cwd/canary"
+cd "$E2E_TMP/cwd"
 
 # --- the approver, with every node in the inventory (the extra one at another IP) -------
 {
@@ -209,5 +216,8 @@ if diff "$E2E_TMP/host.before" "$E2E_TMP/host.after" >"$E2E_TMP/host.diff"; then
   pass "host sysctls and /proc/mounts unchanged after the kubelets stopped"
 else
   fail "host changed: $(cat "$E2E_TMP/host.diff")"
+fi
+if [[ -f "$E2E_TMP/cwd/canary" ]]; then pass "nothing deleted in the directory the kubelets were started from"; else
+  fail "a kubelet deleted files in the directory it was started from"
 fi
 finish
