@@ -133,8 +133,16 @@ for n in "${all[@]}"; do
   kubectl wait --for=condition=Ready "pod/logs-$n" --timeout=60s >/dev/null 2>&1 ||
     fail "$n: pod logs-$n not Running"
 done
+# logs_say POD PATTERN: kubectl logs of POD matches PATTERN (grep -E); the output stays in
+# $E2E_TMP/logs.out. Waited for: the API server re-reads its hosts file (with a new node's
+# name) at most every 5 s.
+logs_say() {
+  kubectl logs "$1" >"$E2E_TMP/logs.out" 2>&1 || true
+  grep -qE "$2" "$E2E_TMP/logs.out"
+}
 for n in "${good[@]}"; do
-  out="$(kubectl logs "logs-$n" 2>&1 || true)"
+  wait_for 20 logs_say "logs-$n" "$kubelet_answer_pattern" || true
+  out="$(cat "$E2E_TMP/logs.out")"
   if kubelet_answered "$out"; then pass "$n: kubectl logs reaches the kubelet, TLS verified (kubelet says: $out)"; else
     fail "$n: kubectl logs: $out"
   fi
@@ -177,7 +185,8 @@ if kubelet_answered "$out"; then fail "$extra: kubectl logs worked without a ser
 fi
 
 # --- a self-signed kubelet: the API server refuses it -------------------------------------------
-out="$(kubectl logs "logs-$selfsigned" 2>&1 || true)"
+wait_for 20 logs_say "logs-$selfsigned" 'certificate signed by unknown authority' || true
+out="$(cat "$E2E_TMP/logs.out")"
 if grep -q 'certificate signed by unknown authority' <<<"$out"; then
   pass "$selfsigned: kubectl logs refused with a self-signed kubelet certificate (unknown authority)"
 else

@@ -56,7 +56,8 @@ YAML
 # kubelet_answered OUTPUT: kubectl logs got an answer from the kubelet itself. The fake
 # runtime writes no log file, so the kubelet answers that it cannot read it; any TLS
 # failure (unknown authority, no certificate) is the API server's error instead.
-kubelet_answered() { grep -qE 'failed to (read|open) log file|is a directory|no such file' <<<"$1"; }
+kubelet_answer_pattern='failed to (read|open) log file|is a directory|no such file'
+kubelet_answered() { grep -qE "$kubelet_answer_pattern" <<<"$1"; }
 
 # csr_of NODE SIGNER: the name of the newest CSR of NODE for SIGNER (subject CN).
 csr_of() {
