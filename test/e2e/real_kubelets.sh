@@ -51,9 +51,10 @@ cleanup() {
   csr_table "${all[@]}" 2>/dev/null | awk '{print $2}' | xargs -r "$KUBECTL" delete csr >/dev/null 2>&1 || true
   remove_static_inventory "$cm"
   stop_approver >/dev/null 2>&1 || true
-  rm -rf "$E2E_TMP"
+  # lib.sh's cleanup where it has one (prints the approver's log after a failure).
+  if declare -F e2e_tmp_cleanup >/dev/null; then e2e_tmp_cleanup; else rm -rf "$E2E_TMP"; fi
 }
-trap cleanup EXIT
+trap 'e2e_rc=$?; cleanup' EXIT
 
 ensure_deploy_rbac
 host_state >"$E2E_TMP/host.before"
