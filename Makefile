@@ -43,7 +43,7 @@ fuzz-smoke: deps
 # The whole suite. The final ctest run covers unit and e2e tests together, so its summary
 # line counts everything.
 test: format-check test-asan fuzz-smoke build cluster-binaries
-	ctest --test-dir $(BUILD) --output-on-failure -LE quarantine
+	ctest --test-dir $(BUILD) --output-on-failure -LE "quarantine|slow"
 
 demo: build cluster-binaries
 	scripts/demo.sh

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The local demo (README: `make demo`, which builds first; this script builds nothing):
 # starts the real control plane on loopback, applies deploy/ (RBAC, ConfigMap), runs the
-# approver with its ServiceAccount's token, and lets 10 machines join the way a kubelet
-# does (Machine object → bootstrap client CSR → approved, issued → Node registered with its
-# addresses → serving CSR as the node → approved, issued), plus one node asking for another
-# node's IP (left pending). Prints what happened with timings and the approver's decision
-# metrics, then stops every process it started. `--keep` leaves everything running and
-# prints how to stop it.  NCA_BIN overrides the approver binary (default: build/).
+# approver with its ServiceAccount's token, and starts 4 real kubelets (the pinned upstream
+# release on Kubernetes' fake container runtime, test/cluster/kubelet) for 4 OpenShift
+# Machines: each files its bootstrap client CSR, registers its Node, files its serving CSR;
+# the approver approves them, nobody by hand. Then what an admin sees: `kubectl logs`
+# works through the API server (it verifies the kubelet's serving certificate), except on
+# worker-3, whose Machine has not reported its IP yet: its serving CSR stays pending,
+# `kubectl logs` fails, `explain` says why; once the Machine reports the IP the approver
+# approves within a second and `kubectl logs` works. Last, worker-0 asks for worker-1's IP
+# (left pending) and the decision metrics are printed; every process it started is
+# stopped. `--keep` leaves everything running and prints how to stop it. NCA_BIN overrides
+# the approver binary (default: build/).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 keep=false
@@ -29,8 +34,8 @@ export NCA_CLUSTER_DIR="$dir"
 export TMPDIR="$dir" # the approver's log and ports live in the cluster dir
 # shellcheck source=../test/e2e/lib.sh
 source "$root/test/e2e/lib.sh"
-# shellcheck source=../test/e2e/lib/join.sh
-source "$root/test/e2e/lib/join.sh"
+# shellcheck source=../test/e2e/lib/kubelets.sh
+source "$root/test/e2e/lib/kubelets.sh"
 # shellcheck source=../test/e2e/lib/approver.sh
 source "$root/test/e2e/lib/approver.sh"
 
@@ -57,43 +62,91 @@ trap finish_demo EXIT
 step "applying deploy/ (namespace, ServiceAccount, minimal RBAC, policy ConfigMap)"
 kubectl apply -f "$root/deploy/" | sed 's/^/   /'
 
-step "installing the OpenShift Machine API (a CRD) and creating 10 Machines"
+step "installing the OpenShift Machine API (a CRD) and creating 4 Machines"
 kubectl apply -f "$root/test/e2e/crds/openshift-machine.yaml" >/dev/null
 kubectl wait --for condition=Established crd/machines.machine.openshift.io --timeout=60s >/dev/null
-for i in $(seq 0 9); do echo "worker-$i 192.0.2.$((10 + i))"; done >"$dir/machines.list"
-{
-  echo '{"apiVersion":"v1","kind":"List","items":['
-  sep=""
-  while read -r name ip; do
-    printf '%s{"apiVersion":"machine.openshift.io/v1beta1","kind":"Machine","metadata":{"name":"%s","namespace":"default"},"status":{"addresses":[{"type":"InternalIP","address":"%s"},{"type":"InternalDNS","address":"%s"}]}}\n' \
-      "$sep" "$name" "$ip" "$name"
-    sep=,
-  done <"$dir/machines.list"
-  echo ']}'
-} >"$dir/machines.json"
+# machine_json NAME [IP]: a Machine as the machine controller reports it; worker-3's cloud
+# has not reported its IP yet.
+machine_json() {
+  local addrs='{"type":"InternalDNS","address":"'"$1"'"},{"type":"Hostname","address":"'"$1"'"}'
+  [[ -z "${2:-}" ]] || addrs='{"type":"InternalIP","address":"'"$2"'"},'"$addrs"
+  printf '{"apiVersion":"machine.openshift.io/v1beta1","kind":"Machine","metadata":{"name":"%s","namespace":"default"},"status":{"addresses":[%s]}}\n' "$1" "$addrs"
+}
+for i in 0 1 2; do machine_json "worker-$i" "198.51.100.$((10 + i))"; done >"$dir/machines.json"
+machine_json worker-3 >>"$dir/machines.json"
 kubectl create -f "$dir/machines.json" >/dev/null
 kubectl apply --server-side --subresource=status -f "$dir/machines.json" >/dev/null
+kubectl get machines.machine.openshift.io -o custom-columns='MACHINE:.metadata.name,ADDRESSES:.status.addresses[*].address' | sed 's/^/   /'
 
 step "starting node-csr-approver as ServiceAccount node-csr-approver/node-csr-approver"
 fresh_approver demo --config-map node-csr-approver/node-csr-approver-config
 echo "   running (pid $(cat "$E2E_TMP/demo.pid")), metrics at http://127.0.0.1:$(cat "$E2E_TMP/demo.metrics")/metrics"
 
-step "10 machines join, 4 at a time, each as its kubelet would"
-JOIN_LABEL=demo join_machines bootstrap "$dir/machines.list" "$dir/rows" 4 || true
-join_table "$dir/rows" | sed 's/^/   /'
-echo "   $(join_summary "$dir/rows")"
+step "4 real kubelets start (upstream $NCA_K8S_VERSION on a fake container runtime); nobody approves by hand"
+boots=(serviceaccount token serviceaccount token)
+for i in 0 1 2 3; do
+  kubelet_ctl start "worker-$i" --bootstrap "${boots[$i]}" --address "198.51.100.$((10 + i))" 2>&1 | sed 's/^/   /'
+done
+for i in 0 1 2 3; do bound_pod "logs-worker-$i" "worker-$i"; done
+since() { python3 -c "import time; print(f'{time.time() - $(cat "$(kubelet_dir "$1")/started_at"):.1f}s')"; }
+declare -A t_client=() t_serving=()
+deadline=$((SECONDS + 90))
+while ((SECONDS < deadline)) && { ((${#t_client[@]} < 4)) || ((${#t_serving[@]} < 3)); }; do
+  for i in 0 1 2 3; do
+    n="worker-$i" d="$(kubelet_dir "worker-$i")/pki"
+    [[ -n "${t_client[$n]:-}" || ! -e "$d/kubelet-client-current.pem" ]] || t_client[$n]="$(since "$n")"
+    [[ -n "${t_serving[$n]:-}" || ! -e "$d/kubelet-server-current.pem" ]] || t_serving[$n]="$(since "$n")"
+  done
+  sleep 0.2
+done
+printf '   %-9s %-15s %-12s %-13s %s\n' NODE BOOTSTRAP "CLIENT CERT" "SERVING CERT" "READY"
+for i in 0 1 2 3; do
+  n="worker-$i"
+  printf '   %-9s %-15s %-12s %-13s %s\n' "$n" "${boots[$i]}" "${t_client[$n]:-none}" "${t_serving[$n]:-pending}" \
+    "$(kubectl get node "$n" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)"
+done
+echo "   (seconds from kubelet start to the certificate on the kubelet's disk)"
+kubectl get csr -o custom-columns='CSR:.metadata.name,SIGNER:.spec.signerName,REQUESTOR:.spec.username,DECISION:.status.conditions[0].reason' | sed 's/^/   /'
 
-step "worker-0 asks for a serving certificate with worker-1's IP (192.0.2.11)"
+step "kubectl logs through the API server, which verifies each kubelet's serving certificate"
+for i in 0 1 2 3; do
+  kubectl wait --for=condition=Ready "pod/logs-worker-$i" --timeout=60s >/dev/null 2>&1 || true
+done
+show_logs() {
+  local out
+  out="$(kubectl logs "logs-$1" 2>&1 || true)"
+  if kubelet_answered "$out"; then echo "   $1: works (the kubelet answers: $out)"; else
+    echo "   $1: FAILS (${out##*: })"; fi
+}
+for i in 0 1 2 3; do show_logs "worker-$i"; done
+
+step "why worker-3 has no serving certificate: node-csr-approver explain --name"
+ws="$(csr_of worker-3 kubernetes.io/kubelet-serving || true)"
+if [[ -n "$ws" ]]; then
+  "$NCA_BIN" explain --name "$ws" --kubeconfig "$(approver_kubeconfig)" 2>&1 | grep -iE 'decision|SanIp' | head -4 | sed 's/^/   /'
+fi
+
+step "the machine controller reports worker-3's IP (198.51.100.13): the approver re-checks at once"
+machine_json worker-3 198.51.100.13 >"$dir/worker-3.json"
+kubectl apply --server-side --subresource=status -f "$dir/worker-3.json" >/dev/null
+t0="$(date +%s.%N)"
+if wait_for 30 test -e "$(kubelet_dir worker-3)/pki/kubelet-server-current.pem"; then
+  echo "   worker-3: serving certificate on the kubelet's disk $(python3 -c "import time; print(f'{time.time() - $t0:.1f}')") s after the Machine update"
+fi
+show_logs worker-3
+
+step "worker-0 asks for a serving certificate with worker-1's IP (198.51.100.11)"
 node_kc="$dir/worker-0.kubeconfig"
+w0="$(kubelet_dir worker-0)/pki/kubelet-client-current.pem"
 cat >"$node_kc" <<EOF
 apiVersion: v1
 kind: Config
-clusters: [{name: local, cluster: {server: "$JOIN_API", certificate-authority: "$JOIN_CA"}}]
-users: [{name: worker-0, user: {client-certificate: "$dir/rows/worker-0.d/client.crt", client-key: "$dir/rows/worker-0.d/client.key"}}]
+clusters: [{name: local, cluster: {server: "https://127.0.0.1:$NCA_APISERVER_PORT", certificate-authority: "$dir/pki/ca.crt"}}]
+users: [{name: worker-0, user: {client-certificate: "$w0", client-key: "$w0"}}]
 contexts: [{name: local, context: {cluster: local, user: worker-0}}]
 current-context: local
 EOF
-make_csr_pem "$dir/steal.key" /O=system:nodes/CN=system:node:worker-0 "DNS:worker-0,IP:192.0.2.11" >"$dir/steal.csr"
+make_csr_pem "$dir/steal.key" /O=system:nodes/CN=system:node:worker-0 "DNS:worker-0,IP:198.51.100.11" >"$dir/steal.csr"
 csr_manifest worker-0-steal kubernetes.io/kubelet-serving "digital signature, server auth" "$dir/steal.csr" |
   kubectl --kubeconfig "$node_kc" create -f - | sed 's/^/   /'
 evaluated() { csr_events | grep -q '^worker-0-steal Pending'; }
