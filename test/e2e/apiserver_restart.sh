@@ -6,7 +6,7 @@
 # issued. Prints the outage and the recovery time (API server ready → all issued).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/burst_lib.sh"
-trap 'stop_all_approvers; burst_cleanup ar || true; rm -rf "$E2E_TMP"' EXIT
+trap 'e2e_rc=$?; stop_all_approvers; burst_cleanup ar || true; e2e_tmp_cleanup' EXIT
 
 n=200
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

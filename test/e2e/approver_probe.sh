@@ -41,9 +41,9 @@ cleanup() {
   kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
   delete_metrics_scraper "$scraper"
   delete_metrics_scraper "$nobody"
-  rm -rf "$E2E_TMP"
+  e2e_tmp_cleanup
 }
-trap cleanup EXIT
+trap 'e2e_rc=$?; cleanup' EXIT
 why() { echo "$* (log: $(tail -5 "$E2E_TMP/approver.log" | tr '\n' ' '))"; }
 # Requests the API server answered 403 so far: a missing rule shows up here at once, so
 # each wait below stops at the first 403 instead of running to its deadline.

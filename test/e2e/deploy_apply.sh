@@ -33,7 +33,7 @@ else
   kubectl() { "$KUBECTL" "$@"; }
   e2e_root="$root"
   E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/nca-e2e.XXXXXX")"
-  trap 'rm -rf "$E2E_TMP"' EXIT
+  trap 'e2e_rc=$?; e2e_tmp_cleanup' EXIT
   passed=0 failed=0
   pass() { echo "ok   - $*"; passed=$((passed + 1)); }
   fail() { echo "FAIL - $*" >&2; failed=$((failed + 1)); }
@@ -274,7 +274,7 @@ if ! approver_has_run; then
   exit 1
 fi
 start_approver_as_deployment "$E2E_TMP/approver.log"
-trap 'stop_approver || true; rm -rf "$E2E_TMP"' EXIT
+trap 'e2e_rc=$?; stop_approver || true; e2e_tmp_cleanup' EXIT
 if wait_for 60 approver_ready; then
   pass "the approver started as the Deployment starts it is ready (/readyz)"
 else

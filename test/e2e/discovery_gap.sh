@@ -29,9 +29,9 @@ cleanup() {
   kubectl delete node "$node" --ignore-not-found >/dev/null 2>&1 || true
   kubectl -n "$ns" delete configmap "$cm-last-good" --ignore-not-found >/dev/null 2>&1 || true
   kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
-  rm -rf "$E2E_TMP"
+  e2e_tmp_cleanup
 }
-trap cleanup EXIT
+trap 'e2e_rc=$?; cleanup' EXIT
 
 kubectl apply -f "$e2e_root/deploy/" >/dev/null # the RBAC of this tree (CRD watch, last-good)
 kubectl delete -f "$here/crds" --ignore-not-found --wait >/dev/null # Nodes only to begin
@@ -101,7 +101,7 @@ wait_for 20 cm_event ConfigDeleted && pass "ConfigMap deleted: ConfigDeleted Eve
 serving gap-2 IP:10.20.0.5
 wait_for 20 held gap-2 && ! approved gap-2 &&
   pass "after the deletion the last good inventory stays: gap-2 held, not approved" ||
-  fail "gap-2 after the deletion: $(condition gap-2)"
+  fail "gap-2 after the deletion: conditions '$(condition gap-2)', Events: $(csr_events | grep gap- | tr '\n' ';')"
 
 restart gap-b || fail "approver did not start without its ConfigMap"
 [[ "$(metric_sum gap-b node_csr_approver_config_reloads_total 'result="fallback"')" == 1 ]] &&
@@ -111,7 +111,7 @@ wait_for 20 cm_event StartedFromLastGoodConfig && pass "StartedFromLastGoodConfi
   fail "no StartedFromLastGoodConfig Event"
 serving gap-3 IP:10.20.0.5
 wait_for 20 held gap-3 && ! approved gap-3 && pass "restarted from the copy: gap-3 held" ||
-  fail "gap-3: $(condition gap-3)"
+  fail "gap-3: conditions '$(condition gap-3)', Events: $(csr_events | grep gap- | tr '\n' ';')"
 
 # --- 2. a Machine CRD installed after start ----------------------------------------------
 kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null # Nodes only, no inventory

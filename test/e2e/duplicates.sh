@@ -24,9 +24,9 @@ cleanup() {
   kubectl delete csr "${csrs[@]}" --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete node dup-node --ignore-not-found >/dev/null 2>&1 || true
   kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
-  rm -rf "$E2E_TMP"
+  e2e_tmp_cleanup
 }
-trap cleanup EXIT
+trap 'e2e_rc=$?; cleanup' EXIT
 kubectl delete csr "${csrs[@]}" --ignore-not-found >/dev/null
 ensure_deploy_rbac
 

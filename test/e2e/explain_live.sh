@@ -18,9 +18,9 @@ cleanup() {
   # Back to the ConfigMap deploy/ ships, which this test replaced.
   kubectl apply -f "$e2e_root/deploy/07-configmap.yaml" >/dev/null 2>&1 || true
   stop_all_approvers
-  rm -rf "$E2E_TMP"
+  e2e_tmp_cleanup
 }
-trap cleanup EXIT
+trap 'e2e_rc=$?; cleanup' EXIT
 
 ensure_deploy_rbac
 sa_kc="$(approver_kubeconfig)"

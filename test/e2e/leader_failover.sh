@@ -7,7 +7,7 @@
 # other replica takes over within a retry period. Prints both takeover times.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/burst_lib.sh"
-trap 'stop_all_approvers; burst_cleanup lf || true; rm -rf "$E2E_TMP"' EXIT
+trap 'e2e_rc=$?; stop_all_approvers; burst_cleanup lf || true; e2e_tmp_cleanup' EXIT
 
 ns=node-csr-approver
 lease_holder() { kubectl -n "$ns" get lease node-csr-approver -o jsonpath='{.spec.holderIdentity}'; }

@@ -41,7 +41,7 @@ restore() {
   kubectl delete serviceaccount "$scraper" -n "$ns" --ignore-not-found >/dev/null 2>&1 || true
   if ((crds)); then kubectl delete -f "$crd_file" --ignore-not-found >/dev/null 2>&1 || true; fi
 }
-trap 'restore; rm -rf "$E2E_TMP"' EXIT
+trap 'e2e_rc=$?; restore; e2e_tmp_cleanup' EXIT
 kubectl apply -f deploy/ >/dev/null
 if ((crds)); then
   kubectl apply -f "$crd_file" >/dev/null

@@ -51,8 +51,8 @@ cleanup() {
   csr_table "${all[@]}" 2>/dev/null | awk '{print $2}' | xargs -r "$KUBECTL" delete csr >/dev/null 2>&1 || true
   remove_static_inventory "$cm"
   stop_approver >/dev/null 2>&1 || true
-  # lib.sh's cleanup where it has one (prints the approver's log after a failure).
-  if declare -F e2e_tmp_cleanup >/dev/null; then e2e_tmp_cleanup; else rm -rf "$E2E_TMP"; fi
+  # Prints the approvers' logs after a failure, then removes E2E_TMP (lib.sh).
+  e2e_tmp_cleanup
 }
 trap 'e2e_rc=$?; cleanup' EXIT
 

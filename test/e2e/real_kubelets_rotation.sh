@@ -44,7 +44,7 @@ cleanup() {
   stop_approver >/dev/null 2>&1 || true
   "$root/test/cluster/down" --dir "$own" >/dev/null 2>&1 || true
   # lib.sh's cleanup where it has one (prints the approver's log after a failure).
-  if declare -F e2e_tmp_cleanup >/dev/null; then e2e_tmp_cleanup; else rm -rf "$E2E_TMP"; fi
+  e2e_tmp_cleanup
 }
 trap 'e2e_rc=$?; cleanup' EXIT
 kubectl apply -f "$root/deploy/" >/dev/null
