@@ -149,7 +149,7 @@ EOF
 make_csr_pem "$dir/steal.key" /O=system:nodes/CN=system:node:worker-0 "DNS:worker-0,IP:198.51.100.11" >"$dir/steal.csr"
 csr_manifest worker-0-steal kubernetes.io/kubelet-serving "digital signature, server auth" "$dir/steal.csr" |
   kubectl --kubeconfig "$node_kc" create -f - | sed 's/^/   /'
-evaluated() { csr_events | grep -q '^worker-0-steal Pending'; }
+evaluated() { csr_events | has_line '^worker-0-steal Pending'; }
 wait_for 30 evaluated || true
 kubectl get csr worker-0-steal | sed 's/^/   /'
 echo "   Event: $(csr_events | awk '$1 == "worker-0-steal"' | head -1)"

@@ -75,7 +75,7 @@ job 20 "ready" approver_ready
 job 20 "Lease holder" lease_held
 copy_has() { # copy_has TEXT: the last good copy's config.yaml contains TEXT ("" = exists)
   kubectl get configmap node-csr-approver-config-last-good -n "$ns" -o jsonpath='{.data.config\.yaml}' |
-    grep -qF -- "$1"
+    has_line -F -- "$1"
 }
 job 20 "last good config copy created" copy_has ""
 

@@ -56,7 +56,7 @@ apply_clean() {
   local what="$1"
   shift
   if kubectl "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"; then
-    if grep -i 'warning' "$E2E_TMP/err" | grep -qv 'failed to migrate kubectl.kubernetes.io/last-applied-configuration'; then
+    if grep -i 'warning' "$E2E_TMP/err" | has_line -v 'failed to migrate kubectl.kubernetes.io/last-applied-configuration'; then
       fail "$what: warnings: $(cat "$E2E_TMP/err")"
     else
       pass "$what"

@@ -65,8 +65,8 @@ serving() {
 }
 condition() { kubectl get csr "$1" -o jsonpath='{.status.conditions[*].type}'; }
 approved() { [[ "$(condition "$1")" == *Approved* ]]; }
-held() { csr_events | grep -q "^$1 Pending "; } # evaluated and left pending
-cm_event() { kubectl get events -n "$ns" --field-selector "involvedObject.name=$cm,reason=$1" -o name | grep -q .; }
+held() { csr_events | has_line "^$1 Pending "; } # evaluated and left pending
+cm_event() { kubectl get events -n "$ns" --field-selector "involvedObject.name=$cm,reason=$1" -o name | has_line .; }
 current=""
 restart() { # restart NAME [ARGS...]: stops the running approver, starts NAME, leading
   local name="$1"
@@ -83,7 +83,7 @@ kubectl -n "$ns" create configmap "$cm" --from-literal=config.yaml='{}' \
   --from-literal=inventory.yaml='machines: [{name: gap-other, addresses: [10.20.0.200]}]' \
   --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 restart gap-a || { fail "approver did not start"; finish; exit 1; }
-copy_stored() { kubectl -n "$ns" get configmap "$cm-last-good" -o jsonpath='{.data.inventory\.yaml}' | grep -q gap-other; }
+copy_stored() { kubectl -n "$ns" get configmap "$cm-last-good" -o jsonpath='{.data.inventory\.yaml}' | has_line gap-other; }
 wait_for 20 copy_stored && pass "the leader stored the last good configuration in $cm-last-good" ||
   fail "no last good copy with the static inventory"
 serving gap-1 IP:10.20.0.5

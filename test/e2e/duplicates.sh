@@ -61,7 +61,7 @@ for c in a b; do
 done
 
 conditions() { kubectl get csr "$1" -o jsonpath='{.status.conditions[*].type}'; }
-has_event() { csr_events | grep -q "^$1 Pending $2\$"; }
+has_event() { csr_events | has_line "^$1 Pending $2\$"; }
 # issued NAME: Approved (only) and a certificate.
 issued() {
   [[ "$(conditions "$1")" == Approved && -n "$(kubectl get csr "$1" -o jsonpath='{.status.certificate}')" ]]

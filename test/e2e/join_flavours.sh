@@ -166,7 +166,7 @@ flavour_nodes() {
   csr_manifest nodes-orphan-client kubernetes.io/kube-apiserver-client-kubelet \
     "digital signature, client auth" "$E2E_TMP/orphan.csr" |
     kubectl --kubeconfig "$(identity bootstrapper)" create -f - >/dev/null
-  orphan_pending() { csr_events | grep -q '^nodes-orphan-client Pending MachineNotFound$'; }
+  orphan_pending() { csr_events | has_line '^nodes-orphan-client Pending MachineNotFound$'; }
   wait_for 30 orphan_pending && pass "nodes: bootstrap CSR without a machine pending (MachineNotFound)" ||
     fail "nodes: bootstrap CSR without a machine: $(csr_events | grep nodes-orphan || echo no Event)"
   [[ -z "$(kubectl get csr nodes-orphan-client -o jsonpath='{.status.conditions}')" ]] &&

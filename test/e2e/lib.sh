@@ -46,6 +46,16 @@ finish() {
   ((failed == 0))
 }
 
+# has_line GREP-ARGS...: stdin has a line grep matches. Use it instead of `producer | grep
+# -q`: under pipefail that fails at random, because grep -q exits at the first match and
+# the producer, still writing, dies of SIGPIPE (seen as Events "not found" once a cluster
+# held enough of them). stdin is read to its end first.
+has_line() {
+  local input
+  input="$(cat)"
+  [[ -n "$input" ]] && grep -q "$@" <<<"$input"
+}
+
 # wait_for SECONDS COMMAND...: polls until COMMAND succeeds; non-zero on timeout.
 wait_for() {
   local deadline=$((SECONDS + $1))
