@@ -1,9 +1,11 @@
 // Reconciler: one CSR key in, at most one decision out. Level-triggered and idempotent:
-// it re-reads the CSR from the cache, skips what is decided, issued or not ours, decides
+// it reads the CSR from the cache, skips what is decided, issued or not ours, decides
 // with approver::decide (the one decision function `explain` uses too) against the cache,
-// the current inventory and config, and writes Approved/Denied through
-// the DecisionWriter — only while this replica leads. Every evaluation by the leader is
-// visible: an Event, a log line and a metric, recorded once per (CSR, reason) so
+// the current inventory and config, and writes Approved/Denied through the DecisionWriter
+// (one conditional request, from the cached copy) — only while this replica leads. When
+// that write meets a newer version (409), it reads the CSR once from the API server and
+// decides again on it; a second conflict is retried later with backoff. Every evaluation by the
+// leader is visible: an Event, a log line and a metric, recorded once per (CSR, reason) so
 // re-evaluations of a pending CSR do not spam. Followers record nothing and mark nothing
 // as reported, so the replica that becomes leader reports every pending CSR's reason.
 // The per-CSR bookkeeping is dropped when the CSR is deleted, decided (by anyone), issued
@@ -64,6 +66,10 @@ class Reconciler {
   policy::Decision decide(const kube::CertificateSigningRequest& csr,
                           const inventory::Snapshot& snapshot,
                           const policy::PolicyConfig& config) const;
+  Status write(const kube::CertificateSigningRequest& csr, const policy::Decision& d);
+  // What a written decision and a pending one leave behind: Event, log line, metrics.
+  void report_written(const kube::CertificateSigningRequest& csr, const policy::Decision& d);
+  void report_pending(const kube::CertificateSigningRequest& csr, const policy::Decision& d);
 
   ReconcilerDeps deps_;
   ReportedReasons reported_;

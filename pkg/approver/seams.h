@@ -29,14 +29,19 @@ class CsrSource {
   virtual std::vector<CsrPtr> list() const = 0;
 };
 
-// Writes a decision: appends an Approved or Denied condition through the /approval
-// subresource, re-reading and retrying on 409. NotFound when the CSR is gone;
-// AlreadyExists when someone else decided it first (nothing was written).
+// Writes a decision with one request and no re-read: appends an Approved or Denied
+// condition to the CSR exactly as `csr` (the cached copy) has it, conditional on its uid and
+// resourceVersion. Conflict when the CSR changed since that version (nothing written: the
+// caller re-reads and re-decides); NotFound when it is gone.
 class DecisionWriter {
  public:
   virtual ~DecisionWriter() = default;
   virtual Status write(const kube::CertificateSigningRequest& csr, bool approve,
                        const std::string& reason, const std::string& message) = 0;
+  // The CSR as the API server has it now (after a Conflict, when the cache may lag).
+  // NotFound when it is gone.
+  virtual Result<std::shared_ptr<const kube::CertificateSigningRequest>> reread(
+      const std::string& name) = 0;
 };
 
 // Records a Kubernetes Event about a CSR. Best effort: failures are logged, not returned.

@@ -7,10 +7,6 @@
 #include "kube/encode.h"
 
 namespace nca::daemon {
-namespace {
-constexpr int kConflictRetries = 5;
-}
-
 ApiDecisionWriter::ApiDecisionWriter(std::shared_ptr<kube::ApiClient> client,
                                      std::shared_ptr<Clock> clock, std::string identity,
                                      Deadline deadline)
@@ -32,39 +28,37 @@ std::optional<std::chrono::milliseconds> ApiDecisionWriter::time_left() const {
   return left;
 }
 
+namespace {
+Status out_of_time(std::string_view step, const std::string& name) {
+  return Status(Code::kCancelled, "not sent (" + std::string(step) + " of CSR " + name +
+                                      "): this replica is not sure to hold the leader lease " +
+                                      "for long enough");
+}
+}  // namespace
+
 Status ApiDecisionWriter::write(const kube::CertificateSigningRequest& csr, bool approve,
                                 const std::string& reason, const std::string& message) {
-  const auto csrs = kube::resources::csrs();
   const std::string& name = csr.metadata.name;
-  auto out_of_time = [&](std::string_view step) {
-    return Status(Code::kCancelled, "not sent (" + std::string(step) + " of CSR " + name +
-                                        "): this replica is not sure to hold the leader " +
-                                        "lease for long enough");
-  };
-  Status last;
-  for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
-    auto left = time_left();
-    if (!left) return out_of_time("read");
-    auto raw = client_->get_within(csrs, "", name, *left);
-    if (!raw) return raw.status();
-    auto fresh = kube::decode_csr(*raw);
-    if (!fresh) return fresh.status().annotate("re-reading CSR " + name);
-    if (fresh->metadata.uid != csr.metadata.uid) {
-      return not_found("CSR " + name + " was replaced by another object");
-    }
-    if (!fresh->is_pending()) {
-      return Status(Code::kAlreadyExists, "CSR " + name + " was decided meanwhile");
-    }
-    auto body = kube::approval_update(*raw, approve ? "Approved" : "Denied", reason,
-                                      attributed(message, identity_), clock_->wall_now());
-    if (!body) return body.status();
-    if (!(left = time_left())) return out_of_time("approval update");
-    auto put = client_->update_within(csrs, "", name, *body, "approval", *left);
-    if (put) return Status::ok();
-    last = put.status();
-    if (last.code() != Code::kConflict) return last;
-  }
-  return last;
+  auto body = kube::approval_patch(csr, approve ? "Approved" : "Denied", reason,
+                                   attributed(message, identity_), clock_->wall_now());
+  if (!body) return body.status();
+  const auto left = time_left();
+  if (!left) return out_of_time("approval", name);
+  return client_
+      ->patch_within(kube::resources::csrs(), "", name, kube::PatchType::kMerge, *body, "approval",
+                     *left)
+      .status();
+}
+
+Result<std::shared_ptr<const kube::CertificateSigningRequest>> ApiDecisionWriter::reread(
+    const std::string& name) {
+  const auto left = time_left();
+  if (!left) return out_of_time("re-read", name);
+  auto raw = client_->get_within(kube::resources::csrs(), "", name, *left);
+  if (!raw) return raw.status();
+  auto fresh = kube::decode_csr(*raw);
+  if (!fresh) return fresh.status().annotate("re-reading CSR " + name);
+  return std::make_shared<const kube::CertificateSigningRequest>(std::move(fresh).value());
 }
 
 ApiEventRecorder::ApiEventRecorder(std::shared_ptr<kube::ApiClient> client,

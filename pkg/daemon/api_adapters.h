@@ -16,17 +16,18 @@
 
 namespace nca::daemon {
 
-// GET the CSR, append the condition to exactly what was read, PUT /approval; on 409 read
-// again and retry (a few times). A CSR that changed identity (same name, another uid) is
-// NotFound; one that someone else decided meanwhile is AlreadyExists (nothing written).
+// One conditional PATCH of /approval per decision, built from the cached CSR (see
+// kube::approval_patch): no re-read on the hot path. A Conflict (the cache was behind, or
+// someone else wrote) is returned as such; reread() then GETs the CSR for the caller to
+// decide again.
 //
 // Bounded by leadership: before each request it asks `deadline` until when this replica
 // may write (the elector's leadership_deadline(); none = not leading) and gives the
 // request only the time left, so no request is sent, and none is waited for, past the
 // moment another replica could hold the Lease. Out of time: Cancelled, nothing sent. A
-// PUT already sent can still reach the server later (a stalled connection delivers late):
-// it carries the resourceVersion read in this term, so it is applied only if nobody has
-// changed the CSR since — it can never add a second decision (409 instead).
+// PATCH already sent can still reach the server later (a stalled connection delivers
+// late): it carries the resourceVersion the decision was made on, so it is applied only
+// if nobody has changed the CSR since — it can never add a second decision (409 instead).
 //
 // Attributable: the condition's message ends with "[by replica IDENTITY]", the identity
 // that holds the Lease. Thread-safe.
@@ -37,6 +38,8 @@ class ApiDecisionWriter final : public approver::DecisionWriter {
                     std::string identity, Deadline deadline);
   Status write(const kube::CertificateSigningRequest& csr, bool approve, const std::string& reason,
                const std::string& message) override;
+  Result<std::shared_ptr<const kube::CertificateSigningRequest>> reread(
+      const std::string& name) override;
 
   // "MESSAGE [by replica IDENTITY]".
   static std::string attributed(const std::string& message, const std::string& identity);

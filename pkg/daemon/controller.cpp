@@ -114,8 +114,8 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
       std::shared_ptr<approver::CsrSource>(&csrs_, [](auto*) {}), state_,
       std::make_shared<ApiDecisionWriter>(clients_.api, clients_.clock, settings_.identity,
                                           [this] { return write_deadline(); }),
-      std::make_shared<ApiEventRecorder>(clients_.api, clients_.clock, settings_.identity,
-                                         clients_.metrics),
+      std::make_shared<ApiEventRecorder>(clients_.events_api ? clients_.events_api : clients_.api,
+                                         clients_.clock, settings_.identity, clients_.metrics),
       clients_.metrics, clients_.clock, [this] { return is_leader(); }, nullptr});
 }
 

@@ -75,6 +75,9 @@ struct ControllerClients {
   // The Lease's own client (its own timeout, never queued behind the caches or writers);
   // null: use `api`.
   std::shared_ptr<kube::RestClient> lease_api;
+  // Events' own client (their own rate limit: an Event never delays an approval, and a
+  // burst of approvals never starves Events of the shared budget); null: use `api`.
+  std::shared_ptr<kube::RestClient> events_api;
   std::shared_ptr<Clock> clock;
   std::shared_ptr<metrics::Metrics> metrics;
   // Reviews /metrics scrapers' tokens; needed when metrics_secure.

@@ -24,6 +24,12 @@
 namespace nca::daemon {
 namespace {
 
+// The Events client's budget: enough for every Event of a 100-CSR burst at once and 20 a
+// second after that; beyond, the recorder's queue (1,024) holds them, and its correlator
+// folds repeats.
+constexpr double kEventsQps = 20;
+constexpr int kEventsBurst = 100;
+
 std::string default_identity() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
@@ -148,6 +154,15 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
     clients.lease_api = std::move(lease_client).value();
   }
 
+  {
+    // Events are evidence, sent by the recorder's own thread at a budget of their own.
+    auto events_cfg = *cfg;
+    events_cfg.qps = kEventsQps;
+    events_cfg.burst = kEventsBurst;
+    auto events_client = kube::RestClient::create(events_cfg, clients.clock);
+    if (!events_client) return fail("cannot create the Events client", events_client.status());
+    clients.events_api = std::move(events_client).value();
+  }
   if (o.metrics_secure) {
     // Scrapers' reviews have a client of their own (a small rate limit of their own, never
     // queued behind the caches), each review bounded to 5 s.

@@ -53,19 +53,20 @@ class ApiClient {
   virtual Result<bool> has_resource(const std::string& group, const std::string& version,
                                     const std::string& resource) = 0;
 
-  // get() and update() bounded by `timeout` (> 0), the client's own waits (rate limit)
+  // get() and patch() bounded by `timeout` (> 0), the client's own waits (rate limit)
   // included: past it the call returns Timeout, and a request that could not be sent in
   // time is not sent at all. For writes that must not outlive a deadline (leadership).
   // A request already on the wire may still be applied by the server later (its bytes
-  // cannot be recalled): only a conditional update (resourceVersion) makes that safe.
+  // cannot be recalled): only a conditional write (resourceVersion) makes that safe.
   // A client that cannot bound its calls keeps these defaults, which refuse (Internal).
   virtual Result<nlohmann::json> get_within(const Resource& r, const std::string& ns,
                                             const std::string& name,
                                             std::chrono::milliseconds timeout);
-  virtual Result<nlohmann::json> update_within(const Resource& r, const std::string& ns,
-                                               const std::string& name, const nlohmann::json& body,
-                                               const std::string& subresource,
-                                               std::chrono::milliseconds timeout);
+  virtual Result<nlohmann::json> patch_within(const Resource& r, const std::string& ns,
+                                              const std::string& name, PatchType type,
+                                              const nlohmann::json& patch,
+                                              const std::string& subresource,
+                                              std::chrono::milliseconds timeout);
 };
 
 // Lists every page by following `continue` tokens; the result's resource_version is the
@@ -99,10 +100,10 @@ class RestClient final : public ApiClient {
   Result<nlohmann::json> get_within(const Resource& r, const std::string& ns,
                                     const std::string& name,
                                     std::chrono::milliseconds timeout) override;
-  Result<nlohmann::json> update_within(const Resource& r, const std::string& ns,
-                                       const std::string& name, const nlohmann::json& body,
-                                       const std::string& subresource,
-                                       std::chrono::milliseconds timeout) override;
+  Result<nlohmann::json> patch_within(const Resource& r, const std::string& ns,
+                                      const std::string& name, PatchType type,
+                                      const nlohmann::json& patch, const std::string& subresource,
+                                      std::chrono::milliseconds timeout) override;
 
   // Any request: `path_and_query` starts with "/", `body` is sent when non-null. A
   // positive `timeout` bounds the whole request (rate-limit wait, connect, send, answer):

@@ -8,33 +8,38 @@ namespace nca::kube {
 
 using nlohmann::json;
 
-Result<json> approval_update(const json& raw_csr, std::string_view type, std::string_view reason,
-                             std::string_view message, WallTime now) {
-  if (!raw_csr.is_object()) return invalid("approval: the CSR is not a JSON object");
+Result<json> approval_patch(const CertificateSigningRequest& csr, std::string_view type,
+                            std::string_view reason, std::string_view message, WallTime now) {
   if (type != "Approved" && type != "Denied") {
     return invalid("approval: condition type must be Approved or Denied, got \"" +
                    std::string(type) + "\"");
   }
-  json body = raw_csr;
-  json& status = body["status"];
-  if (status.is_null()) status = json::object();
-  if (!status.is_object()) return invalid("approval: status is not an object");
-  json& conditions = status["conditions"];
-  if (conditions.is_null()) conditions = json::array();
-  if (!conditions.is_array()) return invalid("approval: status.conditions is not an array");
-  for (const json& c : conditions) {
-    if (c.is_object() && c.value("type", "") == type) {
+  if (csr.metadata.resource_version.empty()) {
+    return invalid("approval: CSR " + csr.metadata.name +
+                   " has no resourceVersion to make the patch conditional");
+  }
+  json conditions = json::array();
+  for (const CsrCondition& c : csr.conditions) {
+    if (c.type == type) {
       return invalid("approval: the CSR already has a " + std::string(type) + " condition");
     }
+    json out{{"type", c.type}, {"status", c.status}};
+    if (!c.reason.empty()) out["reason"] = c.reason;
+    if (!c.message.empty()) out["message"] = c.message;
+    if (c.last_update_time) out["lastUpdateTime"] = format_rfc3339(*c.last_update_time);
+    if (c.last_transition_time) out["lastTransitionTime"] = format_rfc3339(*c.last_transition_time);
+    conditions.push_back(std::move(out));
   }
-  std::string ts = format_rfc3339(now);
+  const std::string ts = format_rfc3339(now);
   conditions.push_back(json{{"type", type},
                             {"status", "True"},
                             {"reason", reason},
                             {"message", message},
                             {"lastUpdateTime", ts},
                             {"lastTransitionTime", ts}});
-  return body;
+  json meta{{"resourceVersion", csr.metadata.resource_version}};
+  if (!csr.metadata.uid.empty()) meta["uid"] = csr.metadata.uid;
+  return json{{"metadata", std::move(meta)}, {"status", {{"conditions", std::move(conditions)}}}};
 }
 
 std::string event_namespace(const ObjectReference& involved) {

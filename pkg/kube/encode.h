@@ -1,4 +1,4 @@
-// Encoders for the objects the approver writes: the CSR approval update, Events about a
+// Encoders for the objects the approver writes: the CSR approval patch, Events about a
 // CSR, and the leader-election Lease. They build API JSON; pure functions, thread-safe.
 #pragma once
 
@@ -12,15 +12,17 @@
 
 namespace nca::kube {
 
-// The body for PUT .../certificatesigningrequests/NAME/approval: `raw_csr` as read from the
-// server (so no field is lost and metadata.resourceVersion guards against a concurrent
-// change) with a condition {type, status "True", reason, message, lastUpdateTime,
-// lastTransitionTime = now} appended. `type` is "Approved" or "Denied"; Invalid when
-// `raw_csr` is not an object, already carries a condition of that type, or its
-// status.conditions is not an array.
-Result<nlohmann::json> approval_update(const nlohmann::json& raw_csr, std::string_view type,
-                                       std::string_view reason, std::string_view message,
-                                       WallTime now);
+// A JSON merge patch for PATCH .../certificatesigningrequests/NAME/approval built from the CSR
+// as cached, with no re-read: metadata.uid and metadata.resourceVersion make it conditional
+// (the server refuses it with 409 when the CSR changed since that version, so it can never
+// add a decision to a CSR nobody here has seen), and status.conditions is the cached list
+// with {type, status "True", reason, message, lastUpdateTime, lastTransitionTime = now}
+// appended (a merge patch replaces a list whole). The approval subresource takes nothing
+// else from it. Invalid when `type` is not Approved or Denied, the CSR already carries a
+// condition of that type, or it has no resourceVersion to make the patch conditional.
+Result<nlohmann::json> approval_patch(const CertificateSigningRequest& csr, std::string_view type,
+                                      std::string_view reason, std::string_view message,
+                                      WallTime now);
 
 // What an Event says and who says it.
 struct EventSpec {

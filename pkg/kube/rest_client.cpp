@@ -214,13 +214,17 @@ Result<json> RestClient::update(const Resource& r, const std::string& ns, const 
   return request("PUT", r.object_path(ns, name, subresource), &body);
 }
 
+namespace {
+std::string_view patch_content_type(PatchType type) {
+  return type == PatchType::kMerge            ? "application/merge-patch+json"
+         : type == PatchType::kStrategicMerge ? "application/strategic-merge-patch+json"
+                                              : "application/json-patch+json";
+}
+}  // namespace
+
 Result<json> RestClient::patch(const Resource& r, const std::string& ns, const std::string& name,
                                PatchType type, const json& patch, const std::string& subresource) {
-  std::string_view ct = type == PatchType::kMerge ? "application/merge-patch+json"
-                        : type == PatchType::kStrategicMerge
-                            ? "application/strategic-merge-patch+json"
-                            : "application/json-patch+json";
-  return request("PATCH", r.object_path(ns, name, subresource), &patch, ct);
+  return request("PATCH", r.object_path(ns, name, subresource), &patch, patch_content_type(type));
 }
 
 Status RestClient::remove(const Resource& r, const std::string& ns, const std::string& name) {
@@ -246,15 +250,15 @@ Result<json> RestClient::get_within(const Resource& r, const std::string& ns,
   return request("GET", r.object_path(ns, name), nullptr, "application/json", timeout);
 }
 
-Result<json> RestClient::update_within(const Resource& r, const std::string& ns,
-                                       const std::string& name, const json& body,
-                                       const std::string& subresource,
-                                       std::chrono::milliseconds timeout) {
+Result<json> RestClient::patch_within(const Resource& r, const std::string& ns,
+                                      const std::string& name, PatchType type, const json& patch,
+                                      const std::string& subresource,
+                                      std::chrono::milliseconds timeout) {
   const std::string path = r.object_path(ns, name, subresource);
   if (timeout <= std::chrono::milliseconds::zero()) {
-    return Status(Code::kTimeout, "not sent: no time left for PUT " + path);
+    return Status(Code::kTimeout, "not sent: no time left for PATCH " + path);
   }
-  return request("PUT", path, &body, "application/json", timeout);
+  return request("PATCH", path, &patch, patch_content_type(type), timeout);
 }
 
 Result<json> ApiClient::get_within(const Resource& r, const std::string& ns,
@@ -263,10 +267,10 @@ Result<json> ApiClient::get_within(const Resource& r, const std::string& ns,
                         r.object_path(ns, name) + " not sent");
 }
 
-Result<json> ApiClient::update_within(const Resource& r, const std::string& ns,
-                                      const std::string& name, const json&,
-                                      const std::string& subresource, std::chrono::milliseconds) {
-  return internal_error("this API client cannot bound a call in time: PUT " +
+Result<json> ApiClient::patch_within(const Resource& r, const std::string& ns,
+                                     const std::string& name, PatchType, const json&,
+                                     const std::string& subresource, std::chrono::milliseconds) {
+  return internal_error("this API client cannot bound a call in time: PATCH " +
                         r.object_path(ns, name, subresource) + " not sent");
 }
 

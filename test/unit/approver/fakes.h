@@ -65,9 +65,18 @@ class FakeWriter : public DecisionWriter {
     written.push_back({csr.metadata.name, approve, reason, message});
     return Status::ok();
   }
+  Result<CsrPtr> reread(const std::string& name) override {
+    std::lock_guard lock(mu);
+    ++rereads;
+    auto it = server.find(name);
+    if (it == server.end()) return not_found(name);
+    return it->second;
+  }
   std::mutex mu;
   std::vector<Status> fail_next;
   std::vector<Written> written;
+  std::map<std::string, CsrPtr> server;  // what reread() finds
+  int rereads = 0;
 };
 
 struct Recorded {

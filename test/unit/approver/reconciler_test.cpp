@@ -248,18 +248,64 @@ TEST_CASE("per-CSR bookkeeping is dropped when a CSR is deleted, decided elsewhe
 }
 
 TEST_CASE("a CSR another replica decided first is not counted, reported or retried") {
-  // On main the writer answered OK when its PUT met a 409 because someone else had
-  // decided, and the reconciler counted and reported that approval as its own.
+  // Its conditional write meets a 409; the re-read shows the other replica's decision.
   Fixture f;
-  f.csrs->put(serving_csr("csr-a", "worker-0", "192.0.2.10"));
-  f.writer->fail_next.push_back(Status(Code::kAlreadyExists, "decided meanwhile"));
+  auto csr = serving_csr("csr-a", "worker-0", "192.0.2.10");
+  f.csrs->put(csr);
+  csr.metadata.resource_version = "8";
+  csr.conditions.push_back({"Approved", "True", "Other", "by replica b", {}, {}});
+  f.writer->server["csr-a"] = std::make_shared<const kube::CertificateSigningRequest>(csr);
+  f.writer->fail_next.push_back(Status(Code::kConflict, "the object has been modified"));
   auto r = f.reconciler.reconcile("csr-a");
   CHECK(r.status.is_ok());  // nothing to retry
   CHECK_FALSE(r.wrote);
+  CHECK(f.writer->rereads == 1);
   CHECK(f.events->events.empty());
   CHECK(f.metrics->render().find("node_csr_approver_decisions_total{") == std::string::npos);
   CHECK(f.metrics->render().find("node_csr_approver_approval_latency_seconds_count 0") !=
         std::string::npos);
+}
+
+TEST_CASE("a write from a stale cache is re-decided once on the server's copy") {
+  Fixture f;
+  auto csr = serving_csr("csr-a", "worker-0", "192.0.2.10");
+  f.csrs->put(csr);
+  csr.metadata.resource_version = "8";  // e.g. a label added after the cache's copy
+  f.writer->server["csr-a"] = std::make_shared<const kube::CertificateSigningRequest>(csr);
+  f.writer->fail_next.push_back(Status(Code::kConflict, "the object has been modified"));
+
+  SECTION("still pending and valid: approved with the second write") {
+    auto r = f.reconciler.reconcile("csr-a");
+    CHECK(r.status.is_ok());
+    CHECK(r.wrote);
+    CHECK(f.writer->rereads == 1);
+    REQUIRE(f.writer->written.size() == 1);
+    CHECK(f.writer->written[0].approve);
+    CHECK(f.events->events.size() == 1);
+  }
+  SECTION("a second conflict is retried later, not looped on") {
+    f.writer->fail_next.push_back(Status(Code::kConflict, "modified again"));
+    auto r = f.reconciler.reconcile("csr-a");
+    CHECK(r.status.code() == Code::kConflict);  // non-OK: requeued with backoff
+    CHECK_FALSE(r.wrote);
+    CHECK(f.writer->rereads == 1);
+    CHECK(f.writer->written.empty());
+    CHECK(f.events->events.empty());
+  }
+  SECTION("replaced by a new object of the same name: left to its own informer event") {
+    csr.metadata.uid = "another-uid";
+    f.writer->server["csr-a"] = std::make_shared<const kube::CertificateSigningRequest>(csr);
+    auto r = f.reconciler.reconcile("csr-a");
+    CHECK(r.status.is_ok());
+    CHECK_FALSE(r.wrote);
+    CHECK(f.writer->written.empty());
+  }
+  SECTION("gone: nothing to do") {
+    f.writer->server.clear();
+    auto r = f.reconciler.reconcile("csr-a");
+    CHECK(r.status.is_ok());
+    CHECK_FALSE(r.wrote);
+  }
 }
 
 TEST_CASE("a write refused for lack of leadership time is requeued, not counted") {

@@ -42,10 +42,13 @@ Status CsrApi::approve(const std::string& name) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto raw = client_->get(kube::resources::csrs(), "", name);
     if (!raw) return raw.status();
-    auto body = kube::approval_update(*raw, "Approved", "CacheIntegration", "approved by the test",
-                                      std::chrono::system_clock::now());
+    auto csr = kube::decode_csr(*raw);
+    if (!csr) return csr.status();
+    auto body = kube::approval_patch(*csr, "Approved", "CacheIntegration", "approved by the test",
+                                     std::chrono::system_clock::now());
     if (!body) return body.status();
-    auto r = client_->update(kube::resources::csrs(), "", name, *body, "approval");
+    auto r = client_->patch(kube::resources::csrs(), "", name, kube::PatchType::kMerge, *body,
+                            "approval");
     if (r) return Status::ok();
     last = r.status();
     if (last.code() != Code::kConflict) return last;

@@ -1,5 +1,6 @@
-// ApiDecisionWriter: every request bounded by the leadership deadline, nothing sent past
-// it, the PUT conditional on what was read, a decision by someone else not taken as ours.
+// ApiDecisionWriter: one request per decision, bounded by the leadership deadline, nothing
+// sent past it, conditional on the cached version, a decision by someone else not taken as
+// ours.
 #include <catch2/catch.hpp>
 
 #include "base/fake_clock.h"
@@ -47,76 +48,65 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("an approval names its writer and each request gets only the time left") {
+TEST_CASE("an approval is one conditional PATCH from the cached copy, naming its writer") {
   Fixture f;
-  // The re-read takes 2 s of the 5 s left: the PUT gets the other 3 s.
-  f.api->on_bounded = [&](const std::string& verb) {
-    if (verb == "GET") f.clock->advance(2s);
-  };
   REQUIRE(f.writer.write(f.csr, true, "NodeCSRApproverApproved", "serving CSR matches").is_ok());
-  CHECK(f.api->bounded == std::vector<std::string>{"GET", "PUT"});
-  CHECK(f.api->timeouts == std::vector<std::chrono::milliseconds>{5000ms, 3000ms});
+  CHECK(f.api->bounded == std::vector<std::string>{"PATCH"});  // no re-read first
+  CHECK(f.api->timeouts == std::vector<std::chrono::milliseconds>{5000ms});
   REQUIRE(f.approvals() == 1);
   const auto obj = f.stored();
   const auto& c = obj["status"]["conditions"][0];
   CHECK(c["reason"] == "NodeCSRApproverApproved");
   CHECK(c["message"] == "serving CSR matches [by replica replica-a]");
+  CHECK(obj["spec"] == f.api->objects.begin()->second["spec"]);
 }
 
 TEST_CASE("nothing is sent without a leadership deadline or once it has passed") {
   Fixture f;
-  SECTION("not leading: not even the re-read") {
+  SECTION("not leading") {
     f.deadline.reset();
-    Status st = f.writer.write(f.csr, true, "NodeCSRApproverApproved", "m");
-    CHECK(st.code() == Code::kCancelled);
+    CHECK(f.writer.write(f.csr, true, "NodeCSRApproverApproved", "m").code() == Code::kCancelled);
+    CHECK(f.writer.reread("csr-a").status().code() == Code::kCancelled);
     CHECK(f.api->bounded.empty());
-  }
-  SECTION("the deadline passes during the re-read: the PUT is not sent") {
-    // The leader checked is_leader(), then its read stalled past the deadline (on main the
-    // PUT followed whenever the read came back, with the shared client's 30 s timeout).
-    f.api->on_bounded = [&](const std::string& verb) {
-      if (verb == "GET") f.clock->advance(5s);
-    };
-    Status st = f.writer.write(f.csr, true, "NodeCSRApproverApproved", "m");
-    CHECK(st.code() == Code::kCancelled);
-    CHECK(f.api->bounded == std::vector<std::string>{"GET"});
-    CHECK(f.api->writes == 0);
-    CHECK(f.approvals() == 0);
   }
   SECTION("less than a millisecond left counts as none") {
     f.deadline = f.clock->now() + 999us;
     CHECK(f.writer.write(f.csr, true, "NodeCSRApproverApproved", "m").code() == Code::kCancelled);
     CHECK(f.api->bounded.empty());
   }
+  SECTION("the re-read gets only the time left") {
+    f.clock->advance(2s);
+    REQUIRE(f.writer.reread("csr-a"));
+    CHECK(f.api->timeouts == std::vector<std::chrono::milliseconds>{3000ms});
+  }
 }
 
-TEST_CASE("a PUT that meets another replica's decision is a 409, not a second approval") {
+TEST_CASE("a PATCH that meets another replica's decision is a 409, not a second approval") {
   Fixture f;
-  // Between our read and our PUT the other replica approves (its write bumps the
-  // resourceVersion): our PUT carries the version we read and is refused.
-  bool other_wrote = false;
-  f.api->on_bounded = [&](const std::string& verb) {
-    if (verb != "PUT" || other_wrote) return;
-    other_wrote = true;
-    auto theirs = f.stored();
-    theirs["status"]["conditions"] = nlohmann::json::array(
-        {{{"type", "Approved"}, {"status", "True"}, {"reason", "R"}, {"message", "b"}}});
-    f.api->overwrite(f.path, theirs);
-  };
+  // After our cache's copy, the other replica approved (its write bumped the
+  // resourceVersion): our PATCH carries the version we decided on and is refused.
+  auto theirs = f.stored();
+  theirs["status"]["conditions"] = nlohmann::json::array(
+      {{{"type", "Approved"}, {"status", "True"}, {"reason", "R"}, {"message", "b"}}});
+  f.api->overwrite(f.path, theirs);
   Status st = f.writer.write(f.csr, true, "NodeCSRApproverApproved", "m");
-  CHECK(st.code() == Code::kAlreadyExists);  // decided by someone else: not ours
+  CHECK(st.code() == Code::kConflict);
   CHECK(f.approvals() == 1);
   CHECK(f.stored()["status"]["conditions"][0]["message"] == "b");
-  // One refused PUT, one re-read that saw the decision, and no further attempt.
-  CHECK(f.api->bounded == std::vector<std::string>{"GET", "PUT", "GET"});
+  // The re-read shows the caller what happened.
+  auto fresh = f.writer.reread("csr-a");
+  REQUIRE(fresh);
+  CHECK((*fresh)->is_approved());
+  CHECK(f.api->bounded == std::vector<std::string>{"PATCH", "GET"});
 }
 
-TEST_CASE("a CSR already decided when re-read is left alone") {
+TEST_CASE("a CSR replaced under the same name is never decided by the old one's write") {
   Fixture f;
-  auto decided = f.stored();
-  decided["status"]["conditions"] = nlohmann::json::array(
-      {{{"type", "Denied"}, {"status", "True"}, {"reason", "R"}, {"message", "admin"}}});
-  f.api->overwrite(f.path, decided);
-  CHECK(f.writer.write(f.csr, true, "NodeCSRApproverApproved", "m").code() == Code::kAlreadyExists);
-  CHECK(f.api->writes == 0);
+  auto other = f.stored();
+  other["metadata"]["uid"] = "uid-b";
+  f.api->overwrite(f.path, other);
+  auto stale = f.csr;
+  stale.metadata.resource_version = f.stored()["metadata"]["resourceVersion"];  // same version
+  CHECK(f.writer.write(stale, true, "NodeCSRApproverApproved", "m").code() == Code::kConflict);
+  CHECK(f.approvals() == 0);
 }

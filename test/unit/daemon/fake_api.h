@@ -73,10 +73,27 @@ class FakeApi final : public kube::ApiClient {
     it->second = stored;
     return stored;
   }
-  Result<nlohmann::json> patch(const kube::Resource&, const std::string&, const std::string&,
-                               kube::PatchType, const nlohmann::json&,
-                               const std::string&) override {
-    return internal_error("not used");
+  // Only what the approver patches: a merge patch of a CSR's /approval, conditional on
+  // the metadata.resourceVersion (and uid) it carries, replacing status.conditions.
+  Result<nlohmann::json> patch(const kube::Resource& r, const std::string& ns,
+                               const std::string& name, kube::PatchType type,
+                               const nlohmann::json& patch,
+                               const std::string& subresource) override {
+    if (type != kube::PatchType::kMerge || subresource != "approval") {
+      return internal_error("not used");
+    }
+    std::lock_guard lock(mu_);
+    ++writes;
+    auto it = objects.find(r.object_path(ns, name));
+    if (it == objects.end()) return not_found(name);
+    const auto& meta = patch.at("metadata");
+    if (meta.value("resourceVersion", "") != it->second["metadata"].value("resourceVersion", "") ||
+        meta.value("uid", "") != it->second["metadata"].value("uid", "")) {
+      return Status(Code::kConflict, "conflict");
+    }
+    it->second["status"]["conditions"] = patch.at("status").at("conditions");
+    it->second["metadata"]["resourceVersion"] = std::to_string(++rv_);
+    return it->second;
   }
   Status remove(const kube::Resource&, const std::string&, const std::string&) override {
     return internal_error("not used");
@@ -97,12 +114,12 @@ class FakeApi final : public kube::ApiClient {
     note_bounded("GET", timeout);
     return get(r, ns, name);
   }
-  Result<nlohmann::json> update_within(const kube::Resource& r, const std::string& ns,
-                                       const std::string& name, const nlohmann::json& body,
-                                       const std::string& subresource,
-                                       std::chrono::milliseconds timeout) override {
-    note_bounded("PUT", timeout);
-    return update(r, ns, name, body, subresource);
+  Result<nlohmann::json> patch_within(const kube::Resource& r, const std::string& ns,
+                                      const std::string& name, kube::PatchType type,
+                                      const nlohmann::json& body, const std::string& subresource,
+                                      std::chrono::milliseconds timeout) override {
+    note_bounded("PATCH", timeout);
+    return patch(r, ns, name, type, body, subresource);
   }
   // Replaces a stored object as another writer would (new resourceVersion).
   void overwrite(const std::string& path, nlohmann::json object) {

@@ -156,8 +156,8 @@ TEST_CASE("a bounded request that the rate limit would hold past its deadline is
   REQUIRE_FALSE(r);
   CHECK(r.status().code() == nca::Code::kTimeout);
   CHECK_THAT(r.status().message(), Catch::Contains("not sent"));
-  auto w =
-      (*client)->update_within(resources::nodes(), "", "n1", nlohmann::json::object(), "", 0ms);
+  auto w = (*client)->patch_within(resources::nodes(), "", "n1", PatchType::kMerge,
+                                   nlohmann::json::object(), "", 0ms);
   CHECK(w.status().code() == nca::Code::kTimeout);
   CHECK(sent == 1);  // neither reached the transport
 }

@@ -124,35 +124,43 @@ TEST_CASE("Lease encodes with microsecond times and decodes back") {
   CHECK_FALSE(decode_lease(j));
 }
 
-TEST_CASE("approval_update appends a condition and keeps every other field") {
-  json csr = {
-      {"apiVersion", "certificates.k8s.io/v1"},
-      {"kind", "CertificateSigningRequest"},
-      {"metadata", {{"name", "csr-1"}, {"resourceVersion", "5"}, {"managedFields", {1, 2}}}},
-      {"spec", {{"request", "eA=="}, {"signerName", "kubernetes.io/kubelet-serving"}}},
-      {"status", {{"conditions", {{{"type", "Other"}, {"status", "True"}}}}}}};
+TEST_CASE("approval_patch appends a condition to the cached ones, conditional on the version") {
+  json csr_json = {{"apiVersion", "certificates.k8s.io/v1"},
+                   {"kind", "CertificateSigningRequest"},
+                   {"metadata", {{"name", "csr-1"}, {"uid", "u-1"}, {"resourceVersion", "5"}}},
+                   {"spec", {{"request", "eA=="}, {"signerName", "kubernetes.io/kubelet-serving"}}},
+                   {"status",
+                    {{"conditions",
+                      {{{"type", "Other"},
+                        {"status", "False"},
+                        {"reason", "R"},
+                        {"message", "kept"},
+                        {"lastUpdateTime", "2026-11-19T09:00:00Z"},
+                        {"lastTransitionTime", "2026-11-19T08:00:00Z"}}}}}}};
+  auto csr = decode_csr(csr_json).value();
   auto now = *nca::parse_rfc3339("2026-11-20T10:00:00Z");
-  auto body = approval_update(csr, "Approved", "NodeCSRApprove", "serving cert for worker-0", now);
-  REQUIRE(body);
-  CHECK((*body)["metadata"] == csr["metadata"]);
-  CHECK((*body)["spec"] == csr["spec"]);
-  auto& conds = (*body)["status"]["conditions"];
+  auto patch = approval_patch(csr, "Approved", "NodeCSRApprove", "serving cert for worker-0", now);
+  REQUIRE(patch);
+  CHECK((*patch)["metadata"] == json{{"uid", "u-1"}, {"resourceVersion", "5"}});
+  CHECK_FALSE(patch->contains("spec"));  // the approval subresource takes only conditions
+  auto& conds = (*patch)["status"]["conditions"];
   REQUIRE(conds.size() == 2);
+  CHECK(conds[0] == csr_json["status"]["conditions"][0]);  // exactly as the server had it
   CHECK(conds[1]["type"] == "Approved");
   CHECK(conds[1]["status"] == "True");
   CHECK(conds[1]["reason"] == "NodeCSRApprove");
   CHECK(conds[1]["lastUpdateTime"] == "2026-11-20T10:00:00Z");
-  CHECK(decode_csr(*body)->is_approved());
+  csr_json["status"] = (*patch)["status"];
+  CHECK(decode_csr(csr_json)->is_approved());
 
-  CHECK_FALSE(approval_update(*body, "Approved", "r", "m", now));  // already approved
-  CHECK_FALSE(approval_update(csr, "Failed", "r", "m", now));
-  CHECK_FALSE(approval_update(json::array(), "Approved", "r", "m", now));
-  json broken = csr;
-  broken["status"]["conditions"] = "x";
-  CHECK_FALSE(approval_update(broken, "Denied", "r", "m", now));
-  json bare = csr;
-  bare.erase("status");
-  CHECK(approval_update(bare, "Denied", "r", "m", now)->at("status").at("conditions").size() == 1);
+  CHECK_FALSE(approval_patch(decode_csr(csr_json).value(), "Approved", "r", "m", now));
+  CHECK_FALSE(approval_patch(csr, "Failed", "r", "m", now));
+  auto unversioned = csr;
+  unversioned.metadata.resource_version.clear();  // would be an unconditional write
+  CHECK_FALSE(approval_patch(unversioned, "Denied", "r", "m", now));
+  auto bare = csr;
+  bare.conditions.clear();
+  CHECK(approval_patch(bare, "Denied", "r", "m", now)->at("status").at("conditions").size() == 1);
 }
 
 TEST_CASE("Events about a cluster-scoped CSR go to the default namespace") {

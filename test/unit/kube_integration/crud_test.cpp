@@ -68,7 +68,7 @@ TEST_CASE("a CSR is approved through /approval; a stale approval is a Conflict")
   std::string name = unique_name("nca-it-csr");
   json csr{{"apiVersion", "certificates.k8s.io/v1"},
            {"kind", "CertificateSigningRequest"},
-           {"metadata", {{"name", name}}},
+           {"metadata", {{"name", name}, {"labels", {{"nca-integration", "kept"}}}}},
            {"spec",
             {{"request", base64_encode(make_csr_pem("nca-integration"))},
              {"signerName", "example.com/nca-integration"},
@@ -81,23 +81,33 @@ TEST_CASE("a CSR is approved through /approval; a stale approval is a Conflict")
   CHECK(typed->is_pending());
   CHECK(typed->request_pem.rfind("-----BEGIN CERTIFICATE REQUEST-----", 0) == 0);
 
+  // The approver's one write: a merge patch of /approval from the decoded copy. It must
+  // leave every other field as it was (a label here) and add exactly the condition.
   auto now = nca::real_clock()->wall_now();
-  auto body = approval_update(*created, "Approved", "NCAIntegration", "approved by the test", now);
+  auto body = approval_patch(*typed, "Approved", "NCAIntegration", "approved by the test", now);
   REQUIRE(body);
-  auto approved = client->update(csrs, "", name, *body, "approval");
+  auto approved = client->patch(csrs, "", name, PatchType::kMerge, *body, "approval");
   INFO(approved.status().to_string());
   REQUIRE(approved);
-  auto after = decode_csr(*client->get(csrs, "", name));
+  auto after_raw = client->get(csrs, "", name);
+  REQUIRE(after_raw);
+  CHECK((*after_raw)["metadata"]["labels"] == (*created)["metadata"]["labels"]);
+  CHECK((*after_raw)["spec"] == (*created)["spec"]);
+  auto after = decode_csr(*after_raw);
   REQUIRE(after);
   CHECK(after->is_approved());
   REQUIRE(after->conditions.size() == 1);
   CHECK(after->conditions[0].reason == "NCAIntegration");
 
-  // Built from the copy read before the approval: its resourceVersion is stale.
-  auto stale = approval_update(*created, "Denied", "Late", "too late", now);
+  // Built from the copy read before the approval: its resourceVersion is stale, and the
+  // server refuses it rather than adding a second decision.
+  auto stale = approval_patch(*typed, "Denied", "Late", "too late", now);
   REQUIRE(stale);
-  auto conflict = client->update(csrs, "", name, *stale, "approval");
+  auto conflict = client->patch(csrs, "", name, PatchType::kMerge, *stale, "approval");
   CHECK(conflict.status().code() == Code::kConflict);
+  auto final_csr = decode_csr(*client->get(csrs, "", name));
+  REQUIRE(final_csr);
+  CHECK_FALSE(final_csr->is_denied());
 
   CHECK(client->remove(csrs, "", name).is_ok());
 }
