@@ -170,16 +170,19 @@ Status Reflector::list(std::stop_token stop) {
     opts.continue_token = page->continue_token;
   } while (!opts.continue_token.empty());
 
-  const std::size_t count = objects.size();
-  for (const Status& err : sink_.replace(std::move(objects), list_rv)) {
-    count_decode_error(err, "list");
-  }
+  // The list succeeded: say so before the sink sees it, so that a consumer told "synced"
+  // by the sink never reads this cache's health as failing (after an earlier failed list).
   last_rv_ = list_rv;
   bump([&](ReflectorStats& st) {
     ++st.lists;
     st.resource_version = list_rv;
   });
+  mark_success();
   synced_ = true;
+  const std::size_t count = objects.size();
+  for (const Status& err : sink_.replace(std::move(objects), list_rv)) {
+    count_decode_error(err, "list");
+  }
   log::debug("listed",
              {{"reflector", options_.name}, {"objects", count}, {"resource_version", list_rv}});
   return Status::ok();

@@ -113,7 +113,7 @@ class Reflector {
   // Runs the list/watch loop on the calling thread until `stop` is requested.
   void run(std::stop_token stop);
 
-  // True once the first list was handed to the sink.
+  // True once the first list succeeded (its content is then handed to the sink).
   bool has_synced() const { return synced_.load(); }
   ReflectorStats stats() const;
   // Freshness at options.clock's now().

@@ -208,3 +208,26 @@ TEST_CASE("Informer stops promptly while its watch is open and lister outlives i
   inf.reset();
   CHECK(lister.get("a")->metadata.resource_version == "1");
 }
+
+TEST_CASE("Informer: by the time the first list is delivered, health counts it as a success") {
+  // After a failed first list, the successful one was handed to the sink (and the
+  // informer said synced) before the reflector recorded the success: for that moment a
+  // synced cache reported itself unhealthy (readiness flapped; an integration test saw it).
+  Fixture f;
+  f.lw->set_objects({object("a", "1")}, "10");
+  f.lw->fail_lists(1, nca::Status(nca::Code::kUnavailable, "down"));
+  auto inf = std::make_unique<Informer<Thing>>(f.lw, decode_thing, f.options());
+  std::optional<bool> healthy_at_add;
+  nca::cache::EventHandlers<Thing> handlers;
+  handlers.on_add = [&](const auto&) { healthy_at_add = inf->health().healthy; };
+  REQUIRE(inf->add_event_handlers(handlers).is_ok());
+  inf->start();
+  REQUIRE(f.lw->wait_for_list_calls(1));
+  std::stop_source never;
+  while (!inf->has_synced() && f.lw->list_calls().size() < 2) f.clock->advance(1s);  // backoff
+  REQUIRE(inf->wait_for_sync(never.get_token()));
+  REQUIRE(healthy_at_add.has_value());
+  CHECK(*healthy_at_add);
+  CHECK(inf->health().healthy);
+  CHECK(inf->stats().list_errors == 1);
+}
