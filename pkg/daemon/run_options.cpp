@@ -122,7 +122,9 @@ Status apply(RunOptions& o, const std::string& name, const Flag& flag, std::stri
     case Kind::kDouble: {
       char* end = nullptr;
       double d = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || d <= 0) return invalid(origin + ": want a number > 0");
+      if (value.empty() || *end != '\0' || !(d >= 0) || d > 1e9) {
+        return invalid(origin + ": want a number >= 0");
+      }
       break;
     }
     case Kind::kString:

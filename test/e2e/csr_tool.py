@@ -8,6 +8,8 @@ client certificate, so bursts are not limited by process start-up:
                                   system:node:PREFIX-i (admin impersonation: the API server
                                   stamps the impersonated user into spec.username/groups);
                                   retries through API server outages; prints "name t_sent".
+                                  $CSR_TOOL_RATE (CSRs/s, default 0 = back to back) paces
+                                  the sends on a fixed schedule from the first one.
   watch   PREFIX COUNT [--issued] prints "name t_added t_approved t_issued" once COUNT CSRs
                                   named PREFIX-* have been seen Approved (and issued, with
                                   --issued), times as seen by this watcher; CSRs already
@@ -90,8 +92,14 @@ def csr_state(obj):
 
 def cmd_create(prefix, first, last, directory):
     api = Api()
+    rate = float(os.environ.get("CSR_TOOL_RATE", "0") or 0)
+    start = time.monotonic()
     for i in range(int(first), int(last) + 1):
         name = f"{prefix}-{i}"
+        if rate > 0:  # a fixed schedule: a slow send is not made up by a faster rate
+            due = start + (i - int(first)) / rate
+            if due > time.monotonic():
+                time.sleep(due - time.monotonic())
         with open(os.path.join(directory, name + ".csr"), "rb") as f:
             request = base64.b64encode(f.read()).decode()
         body = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",

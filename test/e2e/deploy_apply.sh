@@ -132,7 +132,7 @@ granted() {
 get certificates.k8s.io certificatesigningrequests - - -
 list certificates.k8s.io certificatesigningrequests - - -
 watch certificates.k8s.io certificatesigningrequests - - -
-update certificates.k8s.io certificatesigningrequests csr-x - approval
+patch certificates.k8s.io certificatesigningrequests csr-x - approval
 approve certificates.k8s.io signers kubernetes.io/kubelet-serving - -
 approve certificates.k8s.io signers kubernetes.io/kube-apiserver-client-kubelet - -
 get - nodes - - -
@@ -168,6 +168,7 @@ delete certificates.k8s.io certificatesigningrequests csr-x - -
 patch certificates.k8s.io certificatesigningrequests csr-x - -
 update certificates.k8s.io certificatesigningrequests csr-x - -
 update certificates.k8s.io certificatesigningrequests csr-x - status
+update certificates.k8s.io certificatesigningrequests csr-x - approval
 approve certificates.k8s.io signers kubernetes.io/kube-apiserver-client - -
 approve certificates.k8s.io signers example.com/any - -
 approve certificates.k8s.io signers * - -

@@ -155,7 +155,7 @@ csr_tool approvals ls >"$E2E_TMP/before_release.txt"
 set_mode pass
 stop_approver a TERM
 csr_tool approvals ls >"$E2E_TMP/after_a.txt"
-# Every approval that names a was decided while a led; some may have landed later (PUTs
+# Every approval that names a was decided while a led; some may have landed later (PATCHes
 # sent before the stall, held by the proxy until now).
 late_decided="$(awk -v end="$a_end" '$3 == "a" && $4 + 0 >= end' "$E2E_TMP/after_a.txt")"
 [[ -z "$late_decided" ]] && pass "no approval decided by a after its lease ended" ||

@@ -147,7 +147,7 @@ TEST_CASE("run options: bad values say which flag or variable") {
            {{"--workers=-1"}, {}, "flag --workers: out of range"},
            {{"--resync-seconds=0"}, {}, "--resync-seconds must be at least 1"},
            {{"--dry-run=maybe"}, {}, "flag --dry-run: want true or false, got \"maybe\""},
-           {{"--kube-api-qps=0"}, {}, "flag --kube-api-qps: want a number > 0"},
+           {{"--kube-api-qps=-1"}, {}, "flag --kube-api-qps: want a number >= 0"},
            {{}, {{"NCA_WORKERS", "many"}}, "environment NCA_WORKERS: want an integer"},
            {{}, {{"NCA_DRY_RUN", "perhaps"}}, "environment NCA_DRY_RUN: want true or false"},
            {{"--frobnicate"}, {}, "unknown flag --frobnicate"},
