@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "kube/objects.h"
+#include "x509/parsed_csr.h"
 
 namespace nca::approver {
 
@@ -20,6 +22,12 @@ bool is_kubelet_signer(const kube::CertificateSigningRequest& csr);
 // Pending, one of the kubelet signers, and not from a node identity: a client-bootstrap
 // candidate (what the flood guard counts).
 bool is_pending_bootstrap(const kube::CertificateSigningRequest& csr);
+
+// The same object: the same uid, or the same name when either has no uid.
+bool same_csr(const kube::CertificateSigningRequest& a, const kube::CertificateSigningRequest& b);
+
+// NAME of a subject CN "system:node:NAME" when the parsed request has exactly one CN, else "".
+std::string subject_node(const Result<x509::ParsedCsr>& parsed);
 
 // Index function for the CSR cache: {requester_node(csr)} or {}.
 std::vector<std::string> requester_node_index(const kube::CertificateSigningRequest& csr);

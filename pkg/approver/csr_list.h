@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "approver/csr_index.h"
+#include "approver/parse_memo.h"
 #include "approver/seams.h"
 
 namespace nca::approver {
@@ -28,9 +29,13 @@ class CsrList final : public CsrSource {
     return out;
   }
   std::vector<CsrPtr> list() const override { return csrs_; }
+  ParsedPtr parsed(const kube::CertificateSigningRequest& csr) const override {
+    return memo_.get(csr);
+  }
 
  private:
   std::vector<CsrPtr> csrs_;
+  mutable ParseMemo memo_;
 };
 
 }  // namespace nca::approver

@@ -7,7 +7,6 @@
 #include "approver/csr_index.h"
 #include "policy/evaluate.h"
 #include "policy/reasons.h"
-#include "x509/csr_parser.h"
 
 namespace nca::approver {
 namespace {
@@ -21,32 +20,18 @@ bool newer(const kube::CertificateSigningRequest& a, const kube::CertificateSign
   return a.metadata.name > b.metadata.name;
 }
 
-bool same_csr(const kube::CertificateSigningRequest& a, const kube::CertificateSigningRequest& b) {
-  return a.metadata.uid.empty() || b.metadata.uid.empty() ? a.metadata.name == b.metadata.name
-                                                          : a.metadata.uid == b.metadata.uid;
-}
-
 // The per-CSR policy alone, with the flood guard's count from `csrs`.
 policy::Decision evaluate_one(const kube::CertificateSigningRequest& csr, const DecideInput& in) {
-  const Result<x509::ParsedCsr> parsed = x509::parse_csr_pem(csr.request_pem);
+  const ParsedPtr parsed = in.csrs.parsed(csr);
   const policy::EvaluationInput input{
       .csr = csr,
-      .parsed = parsed,
+      .parsed = *parsed,
       .inventory = in.inventory,
       .now = in.now,
       .pending_bootstrap_csrs = pending_bootstrap_count(csr, in.csrs),
       .resolver = in.resolver,
   };
   return policy::evaluate(input, in.config);
-}
-
-// NAME of a client CSR's subject CN "system:node:NAME", or "".
-std::string client_cn_node(const kube::CertificateSigningRequest& csr) {
-  auto parsed = x509::parse_csr_pem(csr.request_pem);
-  if (!parsed || parsed->common_names.size() != 1) return "";
-  const std::string& cn = parsed->common_names[0];
-  if (!cn.starts_with(kNodeUserPrefix)) return "";
-  return cn.substr(kNodeUserPrefix.size());
 }
 
 // Turns an approvable decision into the failure `code` of a cross-CSR rule.
@@ -103,12 +88,12 @@ void one_client_certificate(const kube::CertificateSigningRequest& csr, const De
     return gap <= window && -gap <= window;
   };
   std::vector<CsrPtr> older_pending;
-  for (const CsrPtr& other : in.csrs.list()) {
+  for (const CsrPtr& other : in.csrs.client_csrs_for_node(node)) {
     if (same_csr(*other, csr) || other->signer_name != policy::kClientSigner) continue;
     const bool granted = is_granted(*other);
     const bool candidate = is_pending_bootstrap(*other) && newer(csr, *other);
     if (!granted && !candidate) continue;
-    if (client_cn_node(*other) != node) continue;
+    if (subject_node(*in.csrs.parsed(*other)) != node) continue;
     if (granted) {
       if (!within_window(*other)) continue;
       fail(d, policy::kOneClientCertCheck, policy::reason::kClientCertificateAlreadyIssued,
@@ -144,14 +129,8 @@ bool is_granted(const kube::CertificateSigningRequest& csr) {
 std::int64_t pending_bootstrap_count(const kube::CertificateSigningRequest& csr,
                                      const CsrSource& csrs) {
   if (!is_pending_bootstrap(csr)) return 0;
-  std::int64_t pending = 0;
-  bool self_seen = false;
-  for (const CsrPtr& other : csrs.list()) {
-    if (!is_pending_bootstrap(*other)) continue;
-    ++pending;
-    if (same_csr(*other, csr)) self_seen = true;
-  }
-  return self_seen ? pending : pending + 1;
+  const std::int64_t pending = csrs.pending_bootstrap();
+  return csrs.holds_pending_bootstrap(csr) ? pending : pending + 1;
 }
 
 policy::Decision decide(const DecideInput& in) {

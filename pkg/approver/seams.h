@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "approver/parse_memo.h"
 #include "base/status.h"
 #include "inventory/machine.h"
 #include "kube/objects.h"
@@ -18,7 +19,9 @@ namespace nca::approver {
 
 using CsrPtr = std::shared_ptr<const kube::CertificateSigningRequest>;
 
-// Read-only view of the CSR cache.
+// Read-only view of the CSR cache. The last four have plain defaults (parse every time,
+// scan list()); the daemon's cache overrides them with a parse memo and indexes kept by its
+// informer handlers, so that no decision costs a scan of every CSR.
 class CsrSource {
  public:
   virtual ~CsrSource() = default;
@@ -27,6 +30,16 @@ class CsrSource {
   virtual std::vector<CsrPtr> by_requester_node(const std::string& node_name) const = 0;
   // All CSRs of the kubelet signers (for counts and resync).
   virtual std::vector<CsrPtr> list() const = 0;
+
+  // The CSR's parsed request (any CSR, in the source or not).
+  virtual ParsedPtr parsed(const kube::CertificateSigningRequest& csr) const;
+  // How many pending client-bootstrap CSRs (is_pending_bootstrap) the source holds.
+  virtual std::int64_t pending_bootstrap() const;
+  // Whether `csr` is one of those (the same uid, or the same name when either has none).
+  virtual bool holds_pending_bootstrap(const kube::CertificateSigningRequest& csr) const;
+  // Client-signer CSRs whose subject CN may be system:node:NODE: at least all of them
+  // (callers check the CN).
+  virtual std::vector<CsrPtr> client_csrs_for_node(const std::string& node) const;
 };
 
 // Writes a decision with one request and no re-read: appends an Approved or Denied

@@ -23,28 +23,16 @@ workqueue::QueueOptions queue_options(const ControllerClients& c) {
   return q;
 }
 
-// Pending gauges per signer.
+// Pending gauges per signer, from the cache's pending set (no scan of every CSR).
 void update_pending_gauges(const CsrCache& csrs, metrics::Metrics& m, WallTime now) {
-  struct Agg {
-    double count = 0;
-    std::optional<WallTime> oldest;
-  };
-  std::map<std::string, Agg> by_signer{{"kubernetes.io/kubelet-serving", {}},
-                                       {"kubernetes.io/kube-apiserver-client-kubelet", {}}};
-  for (const auto& csr : csrs.list()) {
-    if (!approver::is_kubelet_signer(*csr) || !csr->is_pending()) continue;
-    Agg& a = by_signer[csr->signer_name];
-    a.count += 1;
-    if (csr->metadata.creation_timestamp &&
-        (!a.oldest || *csr->metadata.creation_timestamp < *a.oldest)) {
-      a.oldest = csr->metadata.creation_timestamp;
-    }
-  }
-  for (const auto& [signer, a] : by_signer) {
-    m.set_pending(signer, a.count);
+  std::map<std::string, PendingSummary> by_signer{
+      {"kubernetes.io/kubelet-serving", {}}, {"kubernetes.io/kube-apiserver-client-kubelet", {}}};
+  for (auto& [signer, s] : csrs.pending_by_signer()) by_signer[signer] = s;
+  for (const auto& [signer, s] : by_signer) {
+    m.set_pending(signer, static_cast<double>(s.count));
     m.set_oldest_pending_age(
         signer,
-        a.oldest ? std::max(0.0, std::chrono::duration<double>(now - *a.oldest).count()) : 0.0);
+        s.oldest ? std::max(0.0, std::chrono::duration<double>(now - *s.oldest).count()) : 0.0);
   }
 }
 

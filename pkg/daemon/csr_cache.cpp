@@ -3,37 +3,83 @@
 #include "approver/csr_index.h"
 #include "kube/decode.h"
 #include "kube/rest_list_watcher.h"
-#include "x509/csr_parser.h"
+#include "policy/evaluate.h"
 
 namespace nca::daemon {
 namespace {
 constexpr std::string_view kRequesterIndex = "requester-node";
+
+bool is_client(const kube::CertificateSigningRequest& csr) {
+  return csr.signer_name == policy::kClientSigner;
+}
+}  // namespace
+
+std::vector<std::string> claimed_nodes(const kube::CertificateSigningRequest& csr,
+                                       approver::ParseMemo& memo) {
+  std::vector<std::string> out;
+  if (std::string node = approver::requester_node(csr); !node.empty()) out.push_back(node);
+  if (is_client(csr)) {
+    std::string node = approver::subject_node(*memo.get(csr));
+    if (!node.empty() && (out.empty() || out[0] != node)) out.push_back(std::move(node));
+  }
+  return out;
 }
 
-std::string claimed_node(const kube::CertificateSigningRequest& csr) {
-  std::string node = approver::requester_node(csr);
-  if (!node.empty() || !approver::is_kubelet_signer(csr)) return node;
-  auto parsed = x509::parse_csr_pem(csr.request_pem);
-  if (!parsed || parsed->common_names.size() != 1) return "";
-  const std::string& cn = parsed->common_names[0];
-  if (cn.rfind(approver::kNodeUserPrefix, 0) != 0) return "";
-  return cn.substr(approver::kNodeUserPrefix.size());
-}
-
-CsrCache::CsrCache(std::shared_ptr<kube::RestClient> client, std::shared_ptr<Clock> clock) {
+namespace {
+cache::ReflectorOptions csr_reflector_options(std::shared_ptr<Clock> clock) {
   cache::ReflectorOptions opts;
   opts.name = "certificatesigningrequests";
   opts.clock = std::move(clock);
+  return opts;
+}
+}  // namespace
+
+CsrCache::CsrCache(std::shared_ptr<kube::RestClient> client, std::shared_ptr<Clock> clock)
+    : CsrCache(std::make_shared<kube::RestListWatcher>(std::move(client), kube::resources::csrs()),
+               csr_reflector_options(std::move(clock))) {}
+
+CsrCache::CsrCache(std::shared_ptr<kube::ListWatcher> list_watcher, cache::ReflectorOptions opts) {
   informer_ = std::make_unique<cache::Informer<kube::CertificateSigningRequest>>(
-      std::make_shared<kube::RestListWatcher>(std::move(client), kube::resources::csrs()),
-      [](const nlohmann::json& j) { return kube::decode_csr(j); }, opts);
+      std::move(list_watcher),
+      [this](const nlohmann::json& j) {
+        auto csr = kube::decode_csr(j);
+        // Parsed here, on the informer's thread and outside the store's lock, where the
+        // claimed-node index needs it.
+        if (csr && is_client(*csr)) (void)memo_.get(*csr);
+        return csr;
+      },
+      opts);
   (void)informer_->add_index(std::string(kRequesterIndex),
                              [](const auto& csr) { return approver::requester_node_index(csr); });
-  (void)informer_->add_index(
-      std::string(kClaimedNodeIndex), [](const kube::CertificateSigningRequest& csr) {
-        std::string node = claimed_node(csr);
-        return node.empty() ? std::vector<std::string>{} : std::vector<std::string>{node};
-      });
+  (void)informer_->add_index(std::string(kClaimedNodeIndex),
+                             [this](const kube::CertificateSigningRequest& csr) {
+                               return claimed_nodes(csr, memo_);  // a memo hit: parsed above
+                             });
+  (void)informer_->add_event_handlers(
+      {.on_add = [this](const approver::CsrPtr& csr) { track(nullptr, csr.get()); },
+       .on_update = [this](const approver::CsrPtr& old_csr,
+                           const approver::CsrPtr& csr) { track(old_csr.get(), csr.get()); },
+       .on_delete =
+           [this](const approver::CsrPtr& csr, bool) {
+             track(csr.get(), nullptr);
+             memo_.forget(csr->metadata.uid);
+           }});
+}
+
+void CsrCache::track(const kube::CertificateSigningRequest* old_csr,
+                     const kube::CertificateSigningRequest* csr) {
+  std::lock_guard lock(mu_);
+  if (old_csr) {
+    pending_bootstrap_.erase(old_csr->metadata.name);
+    pending_.erase(old_csr->metadata.name);
+  }
+  if (!csr) return;
+  if (approver::is_pending_bootstrap(*csr)) {
+    pending_bootstrap_[csr->metadata.name] = csr->metadata.uid;
+  }
+  if (approver::is_kubelet_signer(*csr) && csr->is_pending()) {
+    pending_[csr->metadata.name] = {csr->signer_name, csr->metadata.creation_timestamp};
+  }
 }
 
 approver::CsrPtr CsrCache::get(const std::string& name) const {
@@ -50,6 +96,37 @@ std::vector<approver::CsrPtr> CsrCache::by_claimed_node(const std::string& node)
   return r ? std::move(r).value() : std::vector<approver::CsrPtr>{};
 }
 
+std::vector<approver::CsrPtr> CsrCache::client_csrs_for_node(const std::string& node) const {
+  return by_claimed_node(node);  // every client CSR whose CN names `node` is indexed there
+}
+
 std::vector<approver::CsrPtr> CsrCache::list() const { return informer_->lister().list(); }
+
+approver::ParsedPtr CsrCache::parsed(const kube::CertificateSigningRequest& csr) const {
+  return memo_.get(csr);
+}
+
+std::int64_t CsrCache::pending_bootstrap() const {
+  std::lock_guard lock(mu_);
+  return static_cast<std::int64_t>(pending_bootstrap_.size());
+}
+
+bool CsrCache::holds_pending_bootstrap(const kube::CertificateSigningRequest& csr) const {
+  std::lock_guard lock(mu_);
+  auto it = pending_bootstrap_.find(csr.metadata.name);
+  if (it == pending_bootstrap_.end()) return false;
+  return it->second.empty() || csr.metadata.uid.empty() || it->second == csr.metadata.uid;
+}
+
+std::map<std::string, PendingSummary> CsrCache::pending_by_signer() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, PendingSummary> out;
+  for (const auto& [name, p] : pending_) {
+    PendingSummary& s = out[p.signer];
+    ++s.count;
+    if (p.created && (!s.oldest || *p.created < *s.oldest)) s.oldest = p.created;
+  }
+  return out;
+}
 
 }  // namespace nca::daemon

@@ -8,9 +8,7 @@ namespace nca::daemon {
 GuardState pending_guard_state(const approver::CsrSource& csrs,
                                const approver::StateSource& state) {
   GuardState g;
-  for (const approver::CsrPtr& csr : csrs.list()) {
-    if (approver::is_pending_bootstrap(*csr)) ++g.pending_bootstrap;
-  }
+  g.pending_bootstrap = csrs.pending_bootstrap();
   g.limit = policy::pending_guard_limit(state.config()->pending_guard, *state.inventory()).limit;
   return g;
 }

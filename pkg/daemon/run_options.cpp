@@ -96,10 +96,11 @@ const std::map<std::string, Flag>& flags() {
         "re-check which inventory APIs exist this often (default 60)"}},
       {"kube-api-qps",
        {Kind::kDouble, [](RunOptions& o, const std::string& v) { o.qps = std::stod(v); },
-        "client-side request rate limit (default 50)"}},
+        "client-side request rate limit; 0: none, the API server's Priority and Fairness limits "
+        "(default 0)"}},
       {"kube-api-burst",
        {Kind::kInt, [](RunOptions& o, const std::string& v) { o.burst = std::stoi(v); },
-        "client-side burst (default 100)"}},
+        "client-side burst when --kube-api-qps is set (default 100)"}},
   };
   return kFlags;
 }

@@ -32,7 +32,9 @@ struct RunOptions {
   std::string log_level = "info";
   int resync_seconds = 300;    // periodic re-evaluation of pending CSRs (safety net)
   int discovery_seconds = 60;  // re-check which inventory APIs exist
-  double qps = 50;
+  // No client-side limit by default (as controller-runtime): the API server's Priority and
+  // Fairness is the limit, and a 429 is retried with backoff. See docs/benchmarks.md.
+  double qps = 0;
   int burst = 100;
 };
 

@@ -38,7 +38,7 @@ TEST_CASE("run options: defaults") {
   CHECK(o->log_level == "info");
   CHECK(o->resync_seconds == 300);
   CHECK(o->discovery_seconds == 60);
-  CHECK(o->qps == 50);
+  CHECK(o->qps == 0);  // no client-side limit
   CHECK(o->burst == 100);
 }
 

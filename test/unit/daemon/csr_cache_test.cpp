@@ -1,0 +1,98 @@
+// CsrCache: its indexes and counts, kept by the informer's handlers, answer what a scan of
+// every CSR would (CsrSource's plain defaults), and each request is parsed once.
+#include "daemon/csr_cache.h"
+
+#include <catch2/catch.hpp>
+
+#include "../cache/fake_list_watcher.h"
+#include "base/fake_clock.h"
+#include "support/csr_builder.h"
+#include "support/csr_object.h"
+
+using namespace nca;
+using nca::test::CsrBuilder;
+using Type = kube::WatchEvent::Type;
+
+namespace {
+
+nlohmann::json csr_object(std::string name, test::CsrObjectOptions opts, const std::string& pem,
+                          std::string rv = "1") {
+  opts.name = name;
+  opts.uid = "uid-" + name;
+  opts.resource_version = std::move(rv);
+  return test::make_csr_object(opts, pem);
+}
+
+std::vector<std::string> names(const std::vector<approver::CsrPtr>& csrs) {
+  std::vector<std::string> out;
+  for (const auto& c : csrs) out.push_back(c->metadata.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// What the cache says, next to what a scan of its list() says.
+void check_against_scan(const daemon::CsrCache& cache) {
+  const approver::CsrSource& scan = cache;
+  CHECK(cache.pending_bootstrap() == scan.approver::CsrSource::pending_bootstrap());
+  for (const auto& csr : cache.list()) {
+    CHECK(cache.holds_pending_bootstrap(*csr) ==
+          scan.approver::CsrSource::holds_pending_bootstrap(*csr));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("CsrCache keeps the flood guard's count, pending gauges and client index in step") {
+  auto clock = std::make_shared<FakeClock>();
+  auto lw = std::make_shared<testing::FakeListWatcher>();
+  const std::string w5 = CsrBuilder::kubelet_client("worker-5").pem();
+  lw->set_objects({csr_object("boot-a", test::bootstrap_options(), w5),
+                   csr_object("boot-b", test::bootstrap_options(),
+                              CsrBuilder::kubelet_client("worker-6").pem()),
+                   csr_object("serve-a", test::serving_csr_options("worker-0"),
+                              CsrBuilder::kubelet_serving("worker-0").pem())},
+                  "10");
+  cache::ReflectorOptions opts;
+  opts.clock = clock;
+  opts.random = [] { return 0.0; };
+  daemon::CsrCache cache(lw, opts);
+  cache.informer().start();
+  std::stop_source never;
+  REQUIRE(cache.informer().wait_for_sync(never.get_token()));
+  REQUIRE(lw->wait_for_idle_watch(1));
+
+  CHECK(cache.pending_bootstrap() == 2);
+  check_against_scan(cache);
+  CHECK(names(cache.client_csrs_for_node("worker-5")) == std::vector<std::string>{"boot-a"});
+  auto pending = cache.pending_by_signer();
+  CHECK(pending["kubernetes.io/kube-apiserver-client-kubelet"].count == 2);
+  CHECK(pending["kubernetes.io/kubelet-serving"].count == 1);
+  // Client requests are parsed on arrival (the index needs their CN), serving ones when
+  // first decided; either way once.
+  CHECK(cache.parsed_requests() == 2);
+  auto csr = cache.get("serve-a");
+  auto first = cache.parsed(*csr);
+  CHECK(cache.parsed(*csr) == first);
+  CHECK(cache.parsed_requests() == 3);
+
+  // boot-a approved, boot-b deleted, a renewal by worker-0 that names worker-5 arrives.
+  auto approved_opts = test::bootstrap_options();
+  approved_opts.conditions = {"Approved"};
+  auto renewal_opts = test::client_renewal_options("worker-0");
+  lw->push_watch({{testing::event(Type::kModified, csr_object("boot-a", approved_opts, w5, "11")),
+                   testing::event(Type::kDeleted,
+                                  csr_object("boot-b", test::bootstrap_options(),
+                                             CsrBuilder::kubelet_client("worker-6").pem(), "12")),
+                   testing::event(Type::kAdded, csr_object("renew-x", renewal_opts, w5, "13"))},
+                  Status::ok(),
+                  true});
+  REQUIRE(lw->wait_for_idle_watch(2));
+  CHECK(cache.pending_bootstrap() == 0);
+  check_against_scan(cache);
+  CHECK(names(cache.client_csrs_for_node("worker-5")) ==
+        (std::vector<std::string>{"boot-a", "renew-x"}));
+  pending = cache.pending_by_signer();
+  CHECK(pending["kubernetes.io/kube-apiserver-client-kubelet"].count == 1);  // renew-x
+  CHECK(cache.parsed_requests() == 3);  // boot-b's parse forgotten, renew-x's added
+  cache.informer().stop();
+}
