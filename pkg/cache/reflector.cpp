@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <random>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "base/log.h"
 
@@ -183,6 +186,11 @@ Status Reflector::list(std::stop_token stop) {
   } while (!opts.continue_token.empty());
 
   for (const Status& err : sink_.list_done(list_rv)) count_decode_error(err, "list");
+#if defined(__GLIBC__)
+  // The pages' JSON is gone, and so is the previous content on a relist: hand the free
+  // memory back to the OS (glibc keeps it in its arenas otherwise; a list is rare).
+  malloc_trim(0);
+#endif
   last_rv_ = list_rv;
   bump([&](ReflectorStats& st) {
     ++st.lists;
