@@ -1,7 +1,10 @@
 // Informer<T>: a Reflector feeding a ThreadSafeStore<T>, with event handlers. The shape
 // of client-go's shared informer, for one consumer.
 //
-//  * Objects arrive as JSON and are decoded by the injected Decoder; an object that does
+//  * Objects arrive as JSON and are decoded by the injected Decoder (list pages one at a
+//    time, as they arrive: a list never holds more than one page of JSON; the store
+//    keeps only the decoded T, so a decoder that keeps a few fields keeps memory small);
+//    an object that does
 //    not decode is skipped (counted in stats().decode_errors), never fatal: a watch event
 //    leaves the cached version as it was, and so does a relist — an object the server
 //    still lists is never forgotten because its new version does not decode (consumers
@@ -35,6 +38,7 @@
 #include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/log.h"
@@ -106,24 +110,33 @@ class Informer final : private ReflectorSink {
   CacheHealth health() const { return reflector_.health(); }
 
  private:
-  std::vector<Status> replace(std::vector<RawObject> objects,
-                              const std::string& /*resource_version*/) override {
+  // A list: each page is decoded as it arrives (its JSON freed before the next page is
+  // fetched) into listing_, which list_done() swaps into the store at once. The store is
+  // not written while a list runs (the reflector is not watching then), so an object that
+  // does not decode keeps the version the store had.
+  std::vector<Status> list_page(std::vector<RawObject> objects) override {
     std::vector<Status> errors;
-    typename ThreadSafeStore<T>::Items fresh;
-    std::vector<std::pair<std::string, Ptr>> in_order;
-    in_order.reserve(objects.size());
     for (auto& raw : objects) {
       Result<T> obj = decode(raw);
+      raw.object = nlohmann::json();  // freed now, not at the end of the page
       if (!obj) {
         errors.push_back(obj.status().annotate(raw.key));
         // Still listed: keep what we had, as a watch event would.
-        if (Ptr kept = store_->get(raw.key)) fresh[raw.key] = std::move(kept);
+        if (Ptr kept = store_->get(raw.key)) listing_.fresh[raw.key] = std::move(kept);
         continue;
       }
       auto ptr = std::make_shared<const T>(std::move(obj).value());
-      fresh[raw.key] = ptr;
-      in_order.emplace_back(raw.key, std::move(ptr));
+      listing_.fresh[raw.key] = ptr;
+      listing_.in_order.emplace_back(std::move(raw.key), std::move(ptr));
     }
+    return errors;
+  }
+  void list_aborted() override { listing_ = {}; }
+
+  std::vector<Status> list_done(const std::string& /*resource_version*/) override {
+    Listing listing = std::exchange(listing_, {});
+    auto& fresh = listing.fresh;
+    auto& in_order = listing.in_order;
     auto old = store_->replace(fresh);
 
     std::vector<std::pair<std::string, Ptr>> gone;
@@ -145,13 +158,13 @@ class Informer final : private ReflectorSink {
       synced_ = true;
       sync_cv_.notify_all();
     }
-    return errors;
+    return {};
   }
 
-  Status add(const RawObject& raw) override { return upsert(raw); }
-  Status update(const RawObject& raw) override { return upsert(raw); }
+  Status add(RawObject& raw) override { return upsert(raw); }
+  Status update(RawObject& raw) override { return upsert(raw); }
 
-  Status remove(const RawObject& raw) override {
+  Status remove(RawObject& raw) override {
     Ptr old = store_->remove(raw.key);
     Result<T> last = decode(raw);
     if (old) notify_delete(last ? std::make_shared<const T>(std::move(last).value()) : old, false);
@@ -210,8 +223,14 @@ class Informer final : private ReflectorSink {
     });
   }
 
+  struct Listing {
+    typename ThreadSafeStore<T>::Items fresh;
+    std::vector<std::pair<std::string, Ptr>> in_order;
+  };
+
   Decoder decoder_;
   std::shared_ptr<ThreadSafeStore<T>> store_;
+  Listing listing_;  // the list in progress; reflector thread only
   std::vector<EventHandlers<T>> handlers_;
   std::atomic<bool> started_{false};
   std::atomic<bool> synced_{false};

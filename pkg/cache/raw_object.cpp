@@ -16,7 +16,11 @@ std::string resource_version_of(const nlohmann::json& object) {
   return rv && rv->is_string() ? rv->get<std::string>() : std::string();
 }
 
-Result<RawObject> to_raw_object(nlohmann::json object) {
+Result<RawObject> to_raw_object(const nlohmann::json& object) {
+  return to_raw_object(nlohmann::json(object));
+}
+
+Result<RawObject> to_raw_object(nlohmann::json&& object) {
   const auto* meta = member(object, "metadata");
   if (!meta || !meta->is_object()) return invalid("object has no metadata");
   const auto* name = member(*meta, "name");

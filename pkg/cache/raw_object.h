@@ -17,8 +17,10 @@ struct RawObject {
 };
 
 // Reads metadata.name (required, a non-empty string), metadata.namespace and
-// metadata.resourceVersion (optional strings). Invalid, with a message, otherwise.
-Result<RawObject> to_raw_object(nlohmann::json object);
+// metadata.resourceVersion (optional strings). Invalid, with a message, otherwise. The
+// rvalue form moves from `object` only when it succeeds (an invalid one is left intact).
+Result<RawObject> to_raw_object(nlohmann::json&& object);
+Result<RawObject> to_raw_object(const nlohmann::json& object);
 
 // The resourceVersion in an object's metadata ("" when absent or not a string).
 std::string resource_version_of(const nlohmann::json& object);

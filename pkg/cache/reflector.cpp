@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <random>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "base/log.h"
 
@@ -151,12 +154,20 @@ Status Reflector::list(std::stop_token stop) {
   opts.label_selector = options_.label_selector;
   opts.field_selector = options_.field_selector;
   opts.limit = options_.page_size;
-  std::vector<RawObject> objects;
   std::string list_rv;
+  std::size_t count = 0;
   do {
-    if (stop.stop_requested()) return Status(Code::kCancelled, "stopped");
+    if (stop.stop_requested()) {
+      sink_.list_aborted();
+      return Status(Code::kCancelled, "stopped");
+    }
     Result<kube::ListPage> page = lw_->list(opts);
-    if (!page) return page.status();
+    if (!page) {
+      sink_.list_aborted();
+      return page.status();
+    }
+    std::vector<RawObject> objects;
+    objects.reserve(page->items.size());
     for (auto& item : page->items) {
       auto raw = to_raw_object(std::move(item));
       if (!raw) {
@@ -167,11 +178,15 @@ Status Reflector::list(std::stop_token stop) {
     }
     // Every page of one list is the same snapshot; its version is the list's.
     if (list_rv.empty()) list_rv = page->resource_version;
-    opts.continue_token = page->continue_token;
+    opts.continue_token = std::move(page->continue_token);
+    page->items.clear();
+    count += objects.size();
+    // Decoded (and its JSON freed) before the next page is fetched.
+    for (const Status& err : sink_.list_page(std::move(objects))) count_decode_error(err, "list");
   } while (!opts.continue_token.empty());
 
-  // The list succeeded: say so before the sink sees it, so that a consumer told "synced"
-  // by the sink never reads this cache's health as failing (after an earlier failed list).
+  // The list succeeded: say so before the sink publishes it, so that a consumer told
+  // "synced" by the sink never reads this cache's health as failing (after a failed list).
   last_rv_ = list_rv;
   bump([&](ReflectorStats& st) {
     ++st.lists;
@@ -179,10 +194,12 @@ Status Reflector::list(std::stop_token stop) {
   });
   mark_success();
   synced_ = true;
-  const std::size_t count = objects.size();
-  for (const Status& err : sink_.replace(std::move(objects), list_rv)) {
-    count_decode_error(err, "list");
-  }
+  for (const Status& err : sink_.list_done(list_rv)) count_decode_error(err, "list");
+#if defined(__GLIBC__)
+  // The pages' JSON is gone, and so is the previous content on a relist: hand the free
+  // memory back to the OS (glibc keeps it in its arenas otherwise; a list is rare).
+  malloc_trim(0);
+#endif
   log::debug("listed",
              {{"reflector", options_.name}, {"objects", count}, {"resource_version", list_rv}});
   return Status::ok();
@@ -200,7 +217,7 @@ Status Reflector::watch(std::stop_token stop, bool& saw_event) {
   opts.timeout_seconds = min_timeout + static_cast<int>(random_() * min_timeout);
   bump([](ReflectorStats& st) { ++st.watches; });
 
-  auto on_event = [&](const kube::WatchEvent& ev) {
+  auto on_event = [&](kube::WatchEvent&& ev) {
     using Type = kube::WatchEvent::Type;
     if (ev.type == Type::kError) return;  // the watcher ends the watch with its status
     saw_event = true;
@@ -213,9 +230,10 @@ Status Reflector::watch(std::stop_token stop, bool& saw_event) {
       std::string rv = resource_version_of(ev.object);
       if (!rv.empty()) last_rv_ = std::move(rv);
     } else {
-      auto raw = to_raw_object(ev.object);
+      auto raw = to_raw_object(std::move(ev.object));
       if (!raw) {
         // Still move past it: the server will not send it again from a later version.
+        // (to_raw_object fails before it moves from the object.)
         std::string rv = resource_version_of(ev.object);
         if (!rv.empty()) last_rv_ = std::move(rv);
         count_decode_error(raw.status(), "watch");
@@ -225,7 +243,7 @@ Status Reflector::watch(std::stop_token stop, bool& saw_event) {
                  : ev.type == Type::kModified ? sink_.update(*raw)
                                               : sink_.remove(*raw);
       if (!s.is_ok()) count_decode_error(s.annotate(raw->key), "watch");
-      if (!raw->resource_version.empty()) last_rv_ = raw->resource_version;
+      if (!raw->resource_version.empty()) last_rv_ = std::move(raw->resource_version);
     }
     bump([&](ReflectorStats& st) { st.resource_version = last_rv_; });
   };

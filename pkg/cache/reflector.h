@@ -1,6 +1,8 @@
 // Reflector: keeps a sink in step with one collection on the API server, on its own
-// thread. It lists (page by page, limit/continue) and hands the whole content to the sink
-// with replace(), then watches from the list's resourceVersion and forwards each event
+// thread. It lists (page by page, limit/continue), handing each page to the sink as it
+// arrives (list_page(), so the sink decodes it and its JSON is freed before the next page
+// is fetched) and ending the list with list_done() (or list_aborted() when a page
+// fails), then watches from the list's resourceVersion and forwards each event
 // (add/update/remove). It always resumes from the last resourceVersion it saw, including
 // those carried by BOOKMARK events.
 //
@@ -50,13 +52,18 @@ namespace nca::cache {
 class ReflectorSink {
  public:
   virtual ~ReflectorSink() = default;
-  // The whole collection after a (re)list.
-  virtual std::vector<Status> replace(std::vector<RawObject> objects,
-                                      const std::string& resource_version) = 0;
-  virtual Status add(const RawObject& object) = 0;
-  virtual Status update(const RawObject& object) = 0;
+  // A (re)list, one page at a time: list_page() for every page as it arrives, then
+  // list_done() once the last page is in: the pages together are the whole collection.
+  // A list that fails part way ends with list_aborted() instead (the sink drops what
+  // the pages gave it; a later list starts over with its first page).
+  virtual std::vector<Status> list_page(std::vector<RawObject> objects) = 0;
+  virtual std::vector<Status> list_done(const std::string& resource_version) = 0;
+  virtual void list_aborted() = 0;
+  // Watch events; the sink may move from `object`.
+  virtual Status add(RawObject& object) = 0;
+  virtual Status update(RawObject& object) = 0;
   // `object` is the last state the server had (from the DELETED event).
-  virtual Status remove(const RawObject& object) = 0;
+  virtual Status remove(RawObject& object) = 0;
 };
 
 struct ReflectorOptions {

@@ -59,7 +59,7 @@ std::string InventoryTracker::discovery_pass(std::stop_token stop) {
   // Which CRDs exist must be known before "not served" can be believed.
   if (!crd_watch_->wait_for_sync(stop)) return "stopped";
   std::vector<std::string> errors;
-  std::vector<cache::Informer<kube::Unstructured>*> started;
+  std::vector<cache::Informer<InventoryEntry>*> started;
   const auto groups = known_inventory_apis();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     {

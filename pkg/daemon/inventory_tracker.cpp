@@ -20,6 +20,28 @@ InventorySources rest_sources(std::shared_ptr<kube::RestClient> client) {
   return s;
 }
 
+Result<InventoryEntry> decode_inventory_entry(const nlohmann::json& object) {
+  // The metadata as decode_unstructured reads it, without copying the rest of the object.
+  nlohmann::json head = nlohmann::json::object();
+  if (object.is_object()) {
+    for (const char* field : {"apiVersion", "kind", "metadata"}) {
+      if (auto it = object.find(field); it != object.end()) head[field] = *it;
+    }
+  }
+  if (auto it = head.find("metadata"); it != head.end() && it->is_object()) {
+    it->erase("managedFields");  // large, and never read
+  }
+  Result<kube::Unstructured> u = kube::decode_unstructured(head);
+  if (!u) return u.status();
+  InventoryEntry e;
+  e.metadata.name = std::move(u->metadata.name);
+  e.metadata.namespace_ = std::move(u->metadata.namespace_);
+  e.metadata.resource_version = std::move(u->metadata.resource_version);
+  e.decoded = inventory::decode_inventory_object(object);
+  for (std::string& w : u->decode_warnings) e.decoded.warnings.push_back(std::move(w));
+  return e;
+}
+
 InventoryTracker::InventoryTracker(std::shared_ptr<kube::RestClient> client,
                                    std::shared_ptr<Clock> clock, ChangeFn on_change,
                                    std::shared_ptr<metrics::Metrics> metrics)
@@ -92,23 +114,20 @@ void InventoryTracker::start() {
   discovery_thread_ = std::jthread([this](std::stop_token st) { discovery_loop(st); });
 }
 
-cache::Informer<kube::Unstructured>* InventoryTracker::start_crd_informer(const InventoryApi& api) {
+cache::Informer<InventoryEntry>* InventoryTracker::start_crd_informer(const InventoryApi& api) {
   cache::ReflectorOptions opts;
   opts.name = api.resource.qualified_name();
   opts.clock = clock_;
-  auto informer = std::make_unique<cache::Informer<kube::Unstructured>>(
-      sources_.list_watcher(api.resource),
-      [](const nlohmann::json& j) { return kube::decode_unstructured(j); }, opts);
+  auto informer = std::make_unique<cache::Informer<InventoryEntry>>(
+      sources_.list_watcher(api.resource), decode_inventory_entry, opts);
   const std::string prefix = api.resource.qualified_name() + "/";
-  auto key_of = [prefix](const kube::Unstructured& u) {
-    return prefix + u.metadata.namespace_ + "/" + u.metadata.name;
+  auto key_of = [prefix](const InventoryEntry& e) {
+    return prefix + e.metadata.namespace_ + "/" + e.metadata.name;
   };
   const std::string resource = api.resource.resource;
-  auto upsert = [this, key_of, resource](const std::shared_ptr<const kube::Unstructured>& u) {
-    inventory::Decoded d = inventory::decode_inventory_object(*u);
-    for (const std::string& w : u->decode_warnings) d.warnings.push_back(w);
-    record_problems(resource, key_of(*u), d);
-    put(key_of(*u), d.machine);
+  auto upsert = [this, key_of, resource](const std::shared_ptr<const InventoryEntry>& e) {
+    record_problems(resource, key_of(*e), e->decoded);
+    put(key_of(*e), e->decoded.machine);
   };
   (void)informer->add_event_handlers(
       {.on_add = upsert,
@@ -129,7 +148,7 @@ void InventoryTracker::stop() {
     discovery_thread_.join();
   }
   if (crd_watch_) crd_watch_->stop();
-  std::map<std::string, std::unique_ptr<cache::Informer<kube::Unstructured>>> crds;
+  std::map<std::string, std::unique_ptr<cache::Informer<InventoryEntry>>> crds;
   {
     std::lock_guard lock(mu_);
     crds.swap(crds_);

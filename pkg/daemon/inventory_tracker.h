@@ -13,6 +13,8 @@
 //  * A discovery error is never read as "not served": the pass is retried with backoff,
 //    and has_synced() stays false until the first pass fully succeeded.
 //
+// Machine API objects are decoded into the inventory form at the informer's decode step
+// (InventoryEntry): the caches never hold their JSON, only the few fields a Machine has.
 // Informer handlers only update a map of decoded machines and call `on_change` with the
 // node names affected; an object that decodes with problems is kept with what could be
 // read (see inventory::Decoded) and its skipped fields are counted and logged. The
@@ -55,6 +57,20 @@ struct DiscoveryOptions {
   Duration max_backoff = std::chrono::seconds(30);
 };
 
+// One cached machine API object: what the inventory decoder made of it, and just enough
+// metadata to key it.
+struct InventoryEntry {
+  struct Meta {
+    std::string name;
+    std::string namespace_;
+    std::string resource_version;
+  } metadata;
+  inventory::Decoded decoded;  // with the metadata's decode warnings among its warnings
+};
+// The informer's decoder for machine API objects. Never fails for an object with a name:
+// problems are the entry's warnings or skip reason.
+Result<InventoryEntry> decode_inventory_entry(const nlohmann::json& object);
+
 class InventoryTracker {
  public:
   using ChangeFn = std::function<void(const std::set<std::string>& node_names)>;
@@ -91,7 +107,7 @@ class InventoryTracker {
   void put(const std::string& source_key, std::optional<inventory::Machine> machine);
   void record_problems(const std::string& resource, const std::string& key,
                        const inventory::Decoded& d);
-  cache::Informer<kube::Unstructured>* start_crd_informer(const InventoryApi& api);
+  cache::Informer<InventoryEntry>* start_crd_informer(const InventoryApi& api);
   void start_crd_watch();
   void on_crd(const kube::Unstructured& crd, bool deleted);
   void discovery_loop(std::stop_token stop);
@@ -121,7 +137,7 @@ class InventoryTracker {
 
   std::unique_ptr<cache::Informer<kube::Node>> nodes_;
   std::unique_ptr<cache::Informer<kube::Unstructured>> crd_watch_;
-  std::map<std::string, std::unique_ptr<cache::Informer<kube::Unstructured>>> crds_;
+  std::map<std::string, std::unique_ptr<cache::Informer<InventoryEntry>>> crds_;
   std::jthread discovery_thread_;
 };
 

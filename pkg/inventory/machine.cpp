@@ -34,6 +34,12 @@ std::vector<const Machine*> Snapshot::machines_for_node(std::string_view node_na
 
 const Machine* Snapshot::node(std::string_view node_name) const {
   if (node_name.empty()) return nullptr;
+  if (auto it = node_index.find(std::string(node_name)); it != node_index.end() &&
+                                                         it->second < nodes.size() &&
+                                                         nodes[it->second].node_name == node_name) {
+    return &nodes[it->second];
+  }
+  if (node_index.size() == nodes.size()) return nullptr;  // the index is complete
   for (const Machine& n : nodes) {
     if (n.node_name == node_name) return &n;
   }

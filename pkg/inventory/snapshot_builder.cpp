@@ -13,6 +13,7 @@ SnapshotBuilder& SnapshotBuilder::add(Machine machine) {
       notes_.push_back("Node " + machine.node_name + " listed twice; the first one is kept");
       return *this;
     }
+    snapshot_.node_index.emplace(machine.node_name, snapshot_.nodes.size());
     snapshot_.nodes.push_back(std::move(machine));
     return *this;
   }

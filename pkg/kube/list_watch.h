@@ -53,14 +53,14 @@ class ListWatcher {
   // One page of the collection.
   virtual Result<ListPage> list(const ListOptions& options) = 0;
 
-  // Streams events to `on_event` (called on the calling thread, in order) until the
-  // server ends the watch, an error occurs, or `stop` is requested. Returns OK for a
+  // Streams events to `on_event` (called on the calling thread, in order; it may move
+  // from the event, nothing reads it after) until the server ends the watch, an error
+  // occurs, or `stop` is requested. Returns OK for a
   // normal end (server timeout, stop), Gone for "resource version too old" (HTTP 410 or
   // an ERROR event with code 410), and another error otherwise. ERROR events other than
   // 410 end the watch with the decoded status.
   virtual Status watch(const WatchOptions& options,
-                       const std::function<void(const WatchEvent&)>& on_event,
-                       std::stop_token stop) = 0;
+                       const std::function<void(WatchEvent&&)>& on_event, std::stop_token stop) = 0;
 };
 
 }  // namespace nca::kube

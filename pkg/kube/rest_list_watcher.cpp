@@ -5,7 +5,7 @@
 
 namespace nca::kube {
 
-WatchDecoder::WatchDecoder(std::function<void(const WatchEvent&)> on_event)
+WatchDecoder::WatchDecoder(std::function<void(WatchEvent&&)> on_event)
     : on_event_(std::move(on_event)) {}
 
 Status WatchDecoder::feed(std::string_view chunk) {
@@ -17,7 +17,7 @@ Status WatchDecoder::feed(std::string_view chunk) {
       if (s.is_ok()) s = Status(Code::kInternal, "watch ERROR event without a status");
       return s.annotate("watch");
     }
-    on_event_(*ev);
+    on_event_(std::move(*ev));
     return Status::ok();
   });
 }
@@ -48,7 +48,7 @@ std::string RestListWatcher::watch_path(const WatchOptions& o) const {
 }
 
 Status RestListWatcher::watch(const WatchOptions& options,
-                              const std::function<void(const WatchEvent&)>& on_event,
+                              const std::function<void(WatchEvent&&)>& on_event,
                               std::stop_token stop) {
   WatchDecoder decoder(on_event);
   // Idle for longer than the server's own timeout (plus slack) means the connection is dead.

@@ -20,7 +20,7 @@ class RestListWatcher final : public ListWatcher {
   RestListWatcher(std::shared_ptr<RestClient> client, Resource resource, std::string ns = "");
 
   Result<ListPage> list(const ListOptions& options) override;
-  Status watch(const WatchOptions& options, const std::function<void(const WatchEvent&)>& on_event,
+  Status watch(const WatchOptions& options, const std::function<void(WatchEvent&&)>& on_event,
                std::stop_token stop) override;
 
   // The watch URL path and query for `options` (for logs and tests).
@@ -37,13 +37,13 @@ class RestListWatcher final : public ListWatcher {
 // instance per stream. Exposed for unit tests.
 class WatchDecoder {
  public:
-  explicit WatchDecoder(std::function<void(const WatchEvent&)> on_event);
+  explicit WatchDecoder(std::function<void(WatchEvent&&)> on_event);
   Status feed(std::string_view chunk);
   // Call at the end of the stream: an event cut off mid-line is an error.
   Status finish() const;
 
  private:
-  std::function<void(const WatchEvent&)> on_event_;
+  std::function<void(WatchEvent&&)> on_event_;
   LineSplitter lines_;
 };
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Creates N realistic Nodes (with status) or N CSRs on a test cluster, in parallel.
+"""Creates N realistic Nodes (with status), Metal3 BareMetalHosts (with status) or CSRs
+on a test cluster, in parallel.
 
-  make_objects.py --dir CLUSTER_DIR --kind nodes|csrs --count N [--workers 8]
+  make_objects.py --dir CLUSTER_DIR --kind nodes|bmhs|csrs --count N [--workers 8]
 
 POSTs straight to the API server with the admin client certificate (test/cluster layout:
 DIR/env, DIR/pki/{ca.crt,admin.crt,admin.key}): kubectl creates List items one request
 at a time, which is too slow for 10,000 objects. Nodes are created with their status
 (the Node create strategy keeps it, as a kubelet registering does); the caller checks.
+BareMetalHosts go to namespace "bench-bmh" (which must exist, as must their CRD): POSTed,
+then their status PUT through the status subresource (a create drops it), shaped like an
+inspected, provisioned host (hardware details, 4 NICs, storage, CPU, firmware).
 """
 import argparse
 import concurrent.futures
@@ -75,6 +79,50 @@ def node(i):
         },
     }
 
+def bmh(i):
+    name = f"bench-host-{i:05d}"
+    nics = [{"name": f"eno{k + 1}", "mac": f"52:54:00:{(i >> 8) & 255:02x}:{i & 255:02x}:{k:02x}",
+             "ip": f"10.{k}.{(i >> 8) & 255}.{i & 255}", "model": "0x8086 0x1572", "speedGbps": 25,
+             "pxe": k == 0, "vlanId": 0, "vlans": []} for k in range(4)]
+    disks = [{"name": f"/dev/sd{chr(97 + k)}", "model": "PERC H730P", "vendor": "DELL",
+              "serialNumber": f"{i:08x}{k:04x}ffff", "sizeBytes": 959656755200, "rotational": False,
+              "hctl": f"0:2:{k}:0", "wwn": f"0x6d0946606f{i:06x}{k:02x}",
+              "wwnWithExtension": f"0x6d0946606f{i:06x}{k:02x}6e7d"} for k in range(3)]
+    return {
+        "apiVersion": "metal3.io/v1alpha1", "kind": "BareMetalHost",
+        "metadata": {"name": name, "namespace": "bench-bmh",
+                     "labels": {"infraenvs.agent-install.openshift.io": "bench", "rack": f"r{i % 40:02d}"},
+                     "annotations": {"inspect.metal3.io": "", "bmac.agent-install.openshift.io/role": "worker"}},
+        "spec": {"online": True, "bootMACAddress": nics[0]["mac"], "automatedCleaningMode": "metadata",
+                 "bmc": {"address": f"redfish-virtualmedia://10.250.{(i >> 8) & 255}.{i & 255}/redfish/v1/Systems/1",
+                         "credentialsName": f"{name}-bmc-secret", "disableCertificateVerification": True},
+                 "rootDeviceHints": {"deviceName": "/dev/sda"},
+                 "consumerRef": {"apiVersion": "machine.openshift.io/v1beta1", "kind": "Machine",
+                                 "name": f"bench-worker-{i:05d}", "namespace": "openshift-machine-api"}},
+        "status": {
+            "operationalStatus": "OK", "errorMessage": "", "errorType": "", "errorCount": 0,
+            "goodCredentials": {"credentials": {"name": f"{name}-bmc-secret", "namespace": "bench-bmh"},
+                                "credentialsVersion": str(1000 + i)},
+            "hardwareProfile": "unknown", "lastUpdated": "2026-11-23T14:00:00Z", "poweredOn": True,
+            "operationHistory": {s: {"start": "2026-11-20T09:00:00Z", "end": "2026-11-20T09:10:00Z"}
+                                 for s in ("register", "inspect", "provision", "deprovision")},
+            "provisioning": {"ID": f"{i:08x}-aaaa-bbbb-cccc-{i:012x}", "bootMode": "UEFI",
+                             "state": "provisioned", "rootDeviceHints": {"deviceName": "/dev/sda"},
+                             "image": {"url": "http://images.example.com/rhcos-4.16.iso", "format": "live-iso"}},
+            "triedCredentials": {"credentials": {"name": f"{name}-bmc-secret", "namespace": "bench-bmh"},
+                                 "credentialsVersion": str(1000 + i)},
+            "hardware": {
+                "hostname": name, "nics": nics, "storage": disks, "ramMebibytes": 393216,
+                "cpu": {"arch": "x86_64", "model": "Intel(R) Xeon(R) Gold 6338N CPU @ 2.20GHz",
+                        "clockMegahertz": 2200, "count": 64,
+                        "flags": ["aes", "avx", "avx2", "avx512bw", "avx512cd", "avx512dq", "avx512f",
+                                  "avx512vl", "fma", "sse4_1", "sse4_2", "ssse3", "vmx", "x2apic"]},
+                "firmware": {"bios": {"date": "06/14/2024", "vendor": "Dell Inc.", "version": "1.14.1"}},
+                "systemVendor": {"manufacturer": "Dell Inc.", "productName": "PowerEdge R650 (SKU=0A6C)",
+                                 "serialNumber": f"SVC{i:05d}"}},
+        },
+    }
+
 def csr_request_pem():
     with tempfile.TemporaryDirectory() as d:
         key = os.path.join(d, "k")
@@ -94,7 +142,7 @@ def csr(i, pem_b64):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
-    ap.add_argument("--kind", choices=["nodes", "csrs"], required=True)
+    ap.add_argument("--kind", choices=["nodes", "bmhs", "csrs"], required=True)
     ap.add_argument("--count", type=int, required=True)
     ap.add_argument("--workers", type=int, default=8)
     a = ap.parse_args()
@@ -105,6 +153,8 @@ def main():
     local = threading.local()
     if a.kind == "nodes":
         path, make = "/api/v1/nodes", node
+    elif a.kind == "bmhs":
+        path, make = "/apis/metal3.io/v1alpha1/namespaces/bench-bmh/baremetalhosts", bmh
     else:
         import base64
         pem = base64.b64encode(csr_request_pem()).decode()
@@ -113,12 +163,21 @@ def main():
     def post(i):
         if not hasattr(local, "conn"):
             local.conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx)
-        body = json.dumps(make(i))
-        local.conn.request("POST", path, body, {"Content-Type": "application/json"})
+        obj = make(i)
+        local.conn.request("POST", path, json.dumps(obj), {"Content-Type": "application/json"})
         r = local.conn.getresponse()
         data = r.read()
         if r.status not in (201, 409):
             raise RuntimeError(f"{a.kind} {i}: HTTP {r.status}: {data[:300]!r}")
+        if a.kind == "bmhs" and r.status == 201:
+            # The status subresource: a create drops status, a PUT to /status sets it.
+            obj["metadata"] = json.loads(data)["metadata"]
+            url = f"{path}/{obj['metadata']['name']}/status"
+            local.conn.request("PUT", url, json.dumps(obj), {"Content-Type": "application/json"})
+            r = local.conn.getresponse()
+            data = r.read()
+            if r.status != 200:
+                raise RuntimeError(f"{a.kind} {i} status: HTTP {r.status}: {data[:300]!r}")
 
     with concurrent.futures.ThreadPoolExecutor(a.workers) as pool:
         for _ in pool.map(post, range(a.count)):

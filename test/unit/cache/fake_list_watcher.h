@@ -109,7 +109,7 @@ class FakeListWatcher final : public kube::ListWatcher {
   }
 
   Status watch(const kube::WatchOptions& options,
-               const std::function<void(const kube::WatchEvent&)>& on_event,
+               const std::function<void(kube::WatchEvent&&)>& on_event,
                std::stop_token stop) override {
     WatchScript script;
     bool held_open = false;  // a quiet watch: the server accepted it
@@ -133,7 +133,7 @@ class FakeListWatcher final : public kube::ListWatcher {
     if (options.on_established && !held_open && (script.opened || !script.events.empty())) {
       options.on_established();
     }
-    for (const auto& ev : script.events) on_event(ev);
+    for (auto ev : script.events) on_event(std::move(ev));  // the caller may move from it
     return script.end;
   }
 

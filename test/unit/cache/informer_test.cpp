@@ -209,6 +209,114 @@ TEST_CASE("Informer stops promptly while its watch is open and lister outlives i
   CHECK(lister.get("a")->metadata.resource_version == "1");
 }
 
+namespace {
+
+// Serves the fake's pages, and before each page after the first records how many objects
+// the informer had decoded and how many the earlier pages held; its list call number
+// `fail_call` (1-based) fails once.
+class PageWatcher final : public nca::kube::ListWatcher {
+ public:
+  PageWatcher(std::shared_ptr<FakeListWatcher> inner, std::atomic<int>& decoded)
+      : inner_(std::move(inner)), decoded_(decoded) {}
+  int fail_call = 0;
+  std::vector<std::pair<int, int>> checks;  // (decoded, served before), per later page
+
+  nca::Result<nca::kube::ListPage> list(const nca::kube::ListOptions& o) override {
+    ++calls_;
+    if (o.continue_token.empty()) {
+      served_ = 0;
+    } else {
+      checks.emplace_back(decoded_.load() - decoded_at_start_, served_);
+    }
+    if (o.continue_token.empty()) decoded_at_start_ = decoded_.load();
+    if (calls_ == fail_call) return nca::Status(nca::Code::kUnavailable, "connection reset");
+    auto page = inner_->list(o);
+    if (page) served_ += static_cast<int>(page->items.size());
+    return page;
+  }
+  nca::Status watch(const nca::kube::WatchOptions& o,
+                    const std::function<void(nca::kube::WatchEvent&&)>& on_event,
+                    std::stop_token stop) override {
+    return inner_->watch(o, on_event, stop);
+  }
+
+ private:
+  std::shared_ptr<FakeListWatcher> inner_;
+  std::atomic<int>& decoded_;
+  int calls_ = 0, served_ = 0, decoded_at_start_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("Informer decodes each list page before it fetches the next") {
+  Fixture f;
+  f.lw->set_objects(
+      {object("a", "1"), object("b", "2"), object("c", "3"), object("d", "4"), object("e", "5")},
+      "10");
+  std::atomic<int> decoded{0};
+  auto pages = std::make_shared<PageWatcher>(f.lw, decoded);
+  Informer<Thing> inf(
+      pages,
+      [&](const nlohmann::json& j) {
+        ++decoded;
+        return decode_thing(j);
+      },
+      f.options());
+  REQUIRE(inf.add_event_handlers(f.rec.handlers()).is_ok());
+  inf.start();
+  std::stop_source never;
+  REQUIRE(inf.wait_for_sync(never.get_token()));
+  REQUIRE(f.lw->wait_for_idle_watch(1));
+  // Pages of 2: before page 2, the 2 of page 1 were decoded; before page 3, all 4.
+  CHECK(pages->checks == std::vector<std::pair<int, int>>{{2, 2}, {4, 4}});
+  CHECK(f.rec.take() == Strings{"add a@1", "add b@2", "add c@3", "add d@4", "add e@5"});
+}
+
+TEST_CASE("A list that fails part way changes nothing; the next one starts over") {
+  Fixture f;
+  f.lw->set_objects({object("a", "1"), object("b", "2"), object("c", "3")}, "10");
+  std::atomic<int> decoded{0};
+  auto pages = std::make_shared<PageWatcher>(f.lw, decoded);
+  pages->fail_call = 2;  // the first list's second page
+  Informer<Thing> inf(pages, decode_thing, f.options());
+  REQUIRE(inf.add_event_handlers(f.rec.handlers()).is_ok());
+  inf.start();
+  REQUIRE(f.clock->wait_for_timers(1, 10s));  // in backoff after the failed page
+  CHECK_FALSE(inf.has_synced());
+  CHECK(inf.lister().size() == 0);
+  CHECK(f.rec.take().empty());
+  f.clock->advance(2s);
+  std::stop_source never;
+  REQUIRE(inf.wait_for_sync(never.get_token()));
+  REQUIRE(f.lw->wait_for_idle_watch(1));
+  // Page 1 of the failed list is not delivered twice.
+  CHECK(f.rec.take() == Strings{"add a@1", "add b@2", "add c@3"});
+  CHECK(keys_of(inf.lister()) == Strings{"a@1", "b@2", "c@3"});
+}
+
+TEST_CASE("A relist that fails part way keeps the old list; readers never see a mix") {
+  Fixture f;
+  f.lw->set_objects({object("a", "1"), object("b", "2"), object("c", "3")}, "10");
+  std::atomic<int> decoded{0};
+  auto pages = std::make_shared<PageWatcher>(f.lw, decoded);
+  pages->fail_call = 4;  // the relist's second page
+  Informer<Thing> inf(pages, decode_thing, f.options());
+  REQUIRE(inf.add_event_handlers(f.rec.handlers()).is_ok());
+  inf.start();
+  REQUIRE(f.lw->wait_for_idle_watch(1));
+  f.rec.take();
+  f.lw->set_objects({object("a", "11"), object("d", "12"), object("e", "13")}, "20");
+  f.lw->push_watch({{}, nca::Status(nca::Code::kGone, "too old")});
+  REQUIRE(f.clock->wait_for_timers(1, 10s));  // relist page 2 failed: backing off
+  CHECK(keys_of(inf.lister()) == Strings{"a@1", "b@2", "c@3"});
+  CHECK(f.rec.take().empty());
+  f.clock->advance(2s);
+  REQUIRE(f.lw->wait_for_idle_watch(2));
+  CHECK(f.rec.take() == Strings{"delete b@2 tombstone", "delete c@3 tombstone", "update a@1->a@11",
+                                "add d@12", "add e@13"});
+  CHECK(keys_of(inf.lister()) == Strings{"a@11", "d@12", "e@13"});
+}
+
 TEST_CASE("Informer: by the time the first list is delivered, health counts it as a success") {
   // After a failed first list, the successful one was handed to the sink (and the
   // informer said synced) before the reflector recorded the success: for that moment a

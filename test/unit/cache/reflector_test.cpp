@@ -17,20 +17,25 @@ namespace {
 
 // A sink that only counts what it receives.
 struct CountingSink : nca::cache::ReflectorSink {
-  std::atomic<int> replaces{0}, adds{0}, updates{0}, removes{0};
-  std::vector<nca::Status> replace(std::vector<RawObject>, const std::string&) override {
+  std::atomic<int> replaces{0}, pages{0}, aborted{0}, adds{0}, updates{0}, removes{0};
+  std::vector<nca::Status> list_page(std::vector<RawObject>) override {
+    ++pages;
+    return {};
+  }
+  std::vector<nca::Status> list_done(const std::string&) override {
     ++replaces;
     return {};
   }
-  nca::Status add(const RawObject&) override {
+  void list_aborted() override { ++aborted; }
+  nca::Status add(RawObject&) override {
     ++adds;
     return {};
   }
-  nca::Status update(const RawObject&) override {
+  nca::Status update(RawObject&) override {
     ++updates;
     return {};
   }
-  nca::Status remove(const RawObject&) override {
+  nca::Status remove(RawObject&) override {
     ++removes;
     return {};
   }

@@ -173,7 +173,7 @@ class Partition final : public nca::kube::ListWatcher {
     return inner_->list(o);
   }
   nca::Status watch(const nca::kube::WatchOptions& o,
-                    const std::function<void(const nca::kube::WatchEvent&)>& on_event,
+                    const std::function<void(nca::kube::WatchEvent&&)>& on_event,
                     std::stop_token stop) override {
     std::stop_source local;
     {

@@ -203,3 +203,32 @@ TEST_CASE("a Node that stops decoding on a relist stays in the inventory") {
       Catch::Contains("node_csr_approver_inventory_fields_skipped_total{resource=\"nodes\"} 1"));
   t->stop();
 }
+
+TEST_CASE("machine API objects are cached decoded: the machine and key fields, no JSON") {
+  json machine = {{"apiVersion", "machine.openshift.io/v1beta1"},
+                  {"kind", "Machine"},
+                  {"metadata",
+                   {{"name", "m-0"},
+                    {"namespace", "openshift-machine-api"},
+                    {"resourceVersion", "3"},
+                    {"labels", "not a map"},
+                    {"managedFields", json::array({{{"manager", "x"}}})}}},
+                  {"status",
+                   {{"nodeRef", {{"kind", "Node"}, {"name", "worker-0"}}},
+                    {"addresses", {{{"type", "InternalIP"}, {"address", "10.0.0.5"}}}}}}};
+  auto e = nca::daemon::decode_inventory_entry(machine);
+  REQUIRE(e.is_ok());
+  CHECK(e->metadata.name == "m-0");
+  CHECK(e->metadata.namespace_ == "openshift-machine-api");
+  CHECK(e->metadata.resource_version == "3");
+  REQUIRE(e->decoded.machine);
+  CHECK(e->decoded.machine->node_name == "worker-0");
+  CHECK(e->decoded.machine->addresses.size() == 1);
+  // The metadata's own problems are warnings, as decode_unstructured reports them.
+  REQUIRE(e->decoded.warnings.size() == 1);
+  CHECK(e->decoded.warnings[0].find("labels") != std::string::npos);
+
+  json nameless = machine;
+  nameless["metadata"].erase("name");
+  CHECK_FALSE(nca::daemon::decode_inventory_entry(nameless).is_ok());
+}

@@ -117,3 +117,32 @@ TEST_CASE("supported inventory object types") {
   CHECK_FALSE(is_inventory_object_type(json{{"kind", "Node"}}));
   CHECK_FALSE(is_inventory_object_type(json::array()));
 }
+
+TEST_CASE("Snapshot::node answers from the builder's index, and searches a hand-made one") {
+  SnapshotBuilder b;
+  for (const char* name : {"a", "b", "c"}) {
+    Machine m;
+    m.source = Source::kNode;
+    m.node_name = name;
+    b.add(m);
+  }
+  Machine twice;
+  twice.source = Source::kNode;
+  twice.node_name = "b";
+  twice.name = "second";
+  b.add(twice);  // listed twice: the first is kept
+  Snapshot snap = b.build();
+  REQUIRE(snap.nodes.size() == 3);
+  CHECK(snap.node_index.size() == 3);
+  REQUIRE(snap.node("b") != nullptr);
+  CHECK(snap.node("b") == &snap.nodes[1]);
+  CHECK(snap.node("b")->name.empty());
+  CHECK(snap.node("d") == nullptr);
+  CHECK(snap.node("") == nullptr);
+
+  Snapshot by_hand;
+  by_hand.nodes = snap.nodes;  // no index
+  REQUIRE(by_hand.node("c") != nullptr);
+  CHECK(by_hand.node("c")->node_name == "c");
+  CHECK(by_hand.node("d") == nullptr);
+}
