@@ -5,7 +5,6 @@
 #include "approver/csr_index.h"
 #include "base/log.h"
 #include "daemon/api_adapters.h"
-#include "daemon/guard_gauges.h"
 #include "daemon/metrics_endpoint.h"
 #include "daemon/queue_metrics.h"
 #include "metrics/http_server.h"
@@ -235,7 +234,7 @@ void Controller::housekeeping(std::stop_token stop) {
   MonoTime next_discovery = clock->now() + settings_.discovery;
   while (!stop.stop_requested()) {
     update_pending_gauges(csrs_, *clients_.metrics, clock->wall_now());
-    update_guard_gauges(csrs_, *state_, *clients_.metrics);
+    guard_gauges_.update(csrs_, *state_, *clients_.metrics);
     publish_restarts();
     if (clock->now() >= next_resync) {
       enqueue_pending();

@@ -29,6 +29,7 @@
 #include "daemon/cluster_network_tracker.h"
 #include "daemon/config_tracker.h"
 #include "daemon/csr_cache.h"
+#include "daemon/guard_gauges.h"
 #include "daemon/inventory_tracker.h"
 #include "daemon/readiness.h"
 #include "inventory/machine.h"
@@ -130,6 +131,7 @@ class Controller {
   std::jthread election_;
   std::vector<std::jthread> workers_;
   std::map<std::string, std::uint64_t> restarts_seen_;
+  GuardGauges guard_gauges_;
 };
 
 }  // namespace nca::daemon

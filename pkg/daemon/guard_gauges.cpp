@@ -1,6 +1,5 @@
 #include "daemon/guard_gauges.h"
 
-#include "approver/csr_index.h"
 #include "policy/pending_guard.h"
 
 namespace nca::daemon {
@@ -13,10 +12,32 @@ GuardState pending_guard_state(const approver::CsrSource& csrs,
   return g;
 }
 
-void update_guard_gauges(const approver::CsrSource& csrs, const approver::StateSource& state,
+namespace {
+
+// Same owner: the weak_ptr keeps the old control block allocated, so a new snapshot can
+// never compare equal to a replaced one, even at the same address.
+template <typename T>
+bool same(const std::weak_ptr<const T>& seen, const std::shared_ptr<const T>& now) {
+  return !seen.expired() && !seen.owner_before(now) && !now.owner_before(seen);
+}
+
+}  // namespace
+
+void GuardGauges::update(const approver::CsrSource& csrs, const approver::StateSource& state,
                          metrics::Metrics& m) {
-  const GuardState g = pending_guard_state(csrs, state);
-  m.set_pending_guard(static_cast<double>(g.pending_bootstrap), static_cast<double>(g.limit));
+  const auto inventory = state.inventory();
+  const auto config = state.config();
+  std::int64_t limit = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (!same(inventory_, inventory) || !same(config_, config)) {
+      limit_ = policy::pending_guard_limit(config->pending_guard, *inventory).limit;
+      inventory_ = inventory;
+      config_ = config;
+    }
+    limit = limit_;
+  }
+  m.set_pending_guard(static_cast<double>(csrs.pending_bootstrap()), static_cast<double>(limit));
 }
 
 }  // namespace nca::daemon

@@ -5,6 +5,9 @@
 // Thread-safe (reads thread-safe caches).
 #pragma once
 
+#include <memory>
+#include <mutex>
+
 #include "approver/seams.h"
 #include "metrics/metrics.h"
 
@@ -17,8 +20,19 @@ struct GuardState {
 
 GuardState pending_guard_state(const approver::CsrSource& csrs, const approver::StateSource& state);
 
-// pending_guard_state → Metrics::set_pending_guard.
-void update_guard_gauges(const approver::CsrSource& csrs, const approver::StateSource& state,
-                         metrics::Metrics& m);
+// Publishes the gauges once a second. The limit walks every machine of the inventory, so it
+// is recomputed only when the inventory snapshot or the config is replaced (both immutable
+// once published); an idle cluster costs one counter read per update.
+class GuardGauges {
+ public:
+  void update(const approver::CsrSource& csrs, const approver::StateSource& state,
+              metrics::Metrics& m);
+
+ private:
+  std::mutex mu_;
+  std::weak_ptr<const inventory::Snapshot> inventory_;
+  std::weak_ptr<const policy::PolicyConfig> config_;
+  std::int64_t limit_ = 0;
+};
 
 }  // namespace nca::daemon

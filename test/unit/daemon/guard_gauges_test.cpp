@@ -8,7 +8,6 @@
 #include "support/csr_object.h"
 
 using namespace nca;
-using daemon::update_guard_gauges;
 
 namespace {
 
@@ -33,12 +32,13 @@ TEST_CASE("the guard gauges follow the pending bootstrap count, not the last CSR
   cfg->pending_guard.fixed_limit = 2;
   state.cfg = cfg;
   metrics::Metrics m("t");
+  daemon::GuardGauges gauges;
   for (const char* name : {"boot-1", "boot-2", "boot-3"}) csrs.put(bootstrap_csr(name));
   auto decided = bootstrap_csr("boot-done");
   decided.conditions.push_back({"Approved", "True", "x", "y", {}, {}});
   csrs.put(decided);
 
-  update_guard_gauges(csrs, state, m);
+  gauges.update(csrs, state, m);
   std::string text = m.render();
   INFO(text);
   CHECK(has_line(text, "node_csr_approver_pending_bootstrap_csrs 3"));
@@ -48,7 +48,7 @@ TEST_CASE("the guard gauges follow the pending bootstrap count, not the last CSR
   // The flood is cleaned up; no bootstrap CSR is reconciled again, the gauge drops anyway.
   csrs.remove("boot-2");
   csrs.remove("boot-3");
-  update_guard_gauges(csrs, state, m);
+  gauges.update(csrs, state, m);
   text = m.render();
   CHECK(has_line(text, "node_csr_approver_pending_bootstrap_csrs 1"));
   CHECK(has_line(text, "node_csr_approver_pending_guard_active 0"));
@@ -61,4 +61,42 @@ TEST_CASE("the derived guard limit is machines awaiting a Node plus slack") {
   cfg->pending_guard.slack = 4;
   state.cfg = cfg;
   CHECK(daemon::pending_guard_state(csrs, state).limit == 4);
+}
+
+TEST_CASE("the guard gauges recompute the limit only when the inventory snapshot is replaced") {
+  approver::testing::FakeCsrs csrs;
+  approver::testing::FakeState state;
+  auto cfg = std::make_shared<policy::PolicyConfig>();
+  cfg->pending_guard.slack = 1;
+  state.cfg = cfg;
+  auto snapshot = std::make_shared<inventory::Snapshot>();
+  inventory::Machine awaiting;
+  awaiting.source = inventory::Source::kBareMetalHost;
+  awaiting.node_name = "worker-1";
+  snapshot->machines.push_back(awaiting);
+  state.snapshot = snapshot;
+  metrics::Metrics m("t");
+  daemon::GuardGauges gauges;
+
+  gauges.update(csrs, state, m);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_bootstrap_limit 2"));
+
+  // Published snapshots are immutable; editing this one in place shows the limit is not
+  // walked again while the same snapshot is current.
+  snapshot->machines.push_back(awaiting);
+  snapshot->machines.back().node_name = "worker-2";
+  gauges.update(csrs, state, m);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_bootstrap_limit 2"));
+
+  // A new snapshot (the tracker publishes one per inventory change) is counted again.
+  state.snapshot = std::make_shared<inventory::Snapshot>(*snapshot);
+  gauges.update(csrs, state, m);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_bootstrap_limit 3"));
+
+  // So is a new config.
+  auto fixed = std::make_shared<policy::PolicyConfig>();
+  fixed->pending_guard.fixed_limit = 7;
+  state.cfg = fixed;
+  gauges.update(csrs, state, m);
+  CHECK(has_line(m.render(), "node_csr_approver_pending_bootstrap_limit 7"));
 }
