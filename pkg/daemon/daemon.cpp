@@ -27,6 +27,10 @@ namespace {
 // The Events client's budget: enough for every Event of a 100-CSR burst at once and 20 a
 // second after that; beyond, the recorder's queue (1,024) holds them, and its correlator
 // folds repeats.
+// cpprestsdk's I/O pool only runs network completions (no call blocks on it), so two
+// threads keep both cores busy; its default of 40 spent a third of the approval path's CPU
+// in waking idle threads (docs/benchmarks.md).
+constexpr std::size_t kTransportThreads = 2;
 constexpr double kEventsQps = 20;
 constexpr int kEventsBurst = 100;
 
@@ -132,6 +136,7 @@ int run_daemon(const RunOptions& o, std::stop_token outer_stop) {
   }
   auto cfg = client_config(o);
   if (!cfg) return fail("cannot configure the Kubernetes client", cfg.status());
+  kube::set_transport_threads(kTransportThreads);
   ControllerClients clients;
   clients.clock = real_clock();
   clients.metrics = std::make_shared<metrics::Metrics>(NCA_VERSION);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -74,6 +75,11 @@ class ApiClient {
 // expired) is returned to the caller, who relists.
 Result<ListPage> list_all(ApiClient& client, const Resource& r, const std::string& ns,
                           ListOptions options);
+
+// Sizes cpprestsdk's shared I/O thread pool, which runs every client's network completions
+// (its default is 40 threads). Call before the first RestClient exists; once the pool has
+// started this does nothing.
+void set_transport_threads(std::size_t threads);
 
 class RestClient final : public ApiClient {
  public:

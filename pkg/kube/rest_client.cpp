@@ -2,13 +2,10 @@
 // pool); watches open their own (rest_stream.cpp). Calls block the calling thread on the
 // returned task, never inside a continuation.
 #include <cpprest/http_client.h>
+#include <pplx/threadpool.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <stop_token>
 #include <system_error>
-#include <thread>
 
 #include "kube/api_documents.h"
 #include "kube/api_error.h"
@@ -28,6 +25,14 @@ RestClient::Impl::Impl(ClientConfig c, std::shared_ptr<Clock> clk)
 RestClient::Impl::~Impl() {
   http.reset();
   wait_transport_quiet(transport, std::chrono::seconds(2));
+}
+
+void set_transport_threads(std::size_t threads) {
+  try {
+    crossplat::threadpool::initialize_with_threads(threads);
+  } catch (const std::exception&) {
+    // Already started (a request was made): it keeps its size.
+  }
 }
 
 RestClient::RestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -128,17 +133,21 @@ Result<json> RestClient::request(std::string_view method, const std::string& pat
   }
   pplx::cancellation_token_source cancel;
   std::atomic<bool> timed_out{false};
-  // Cancels the request at `timeout` unless it finished first (destroyed before `cancel`).
-  std::jthread deadline;
+  // Cancels the request at `timeout` unless it finished first. Real time, as the transport's;
+  // a timer on the process clock's thread, not a thread per request. Destroyed before
+  // `cancel` and `timed_out`: cancelling waits for a timer that is running.
+  struct Deadline {
+    std::shared_ptr<Clock> clock;
+    TimerId id = 0;
+    ~Deadline() {
+      if (id != 0) clock->cancel(id);
+    }
+  } deadline;
   if (timeout > std::chrono::milliseconds::zero()) {
-    deadline = std::jthread([&cancel, &timed_out, timeout](std::stop_token done) {
-      std::mutex mu;
-      std::condition_variable_any cv;
-      std::unique_lock lock(mu);
-      if (!cv.wait_for(lock, done, timeout, [] { return false; }) && !done.stop_requested()) {
-        timed_out = true;
-        cancel.cancel();
-      }
+    deadline.clock = real_clock();
+    deadline.id = deadline.clock->schedule(deadline.clock->now() + timeout, [&cancel, &timed_out] {
+      timed_out = true;
+      cancel.cancel();
     });
   }
   auto timeout_status = [&] {
