@@ -10,12 +10,15 @@ ParsedPtr parse_request(const kube::CertificateSigningRequest& csr) {
 
 ParsedPtr ParseMemo::get(const kube::CertificateSigningRequest& csr) {
   const std::string& uid = csr.metadata.uid;
-  if (uid.empty()) return parse_request(csr);
+  if (uid.empty()) return parse_request(csr);  // nothing to key on
   {
     std::lock_guard lock(mu_);
     if (auto it = by_uid_.find(uid); it != by_uid_.end()) return it->second;
   }
   ParsedPtr parsed = parse_request(csr);
+  // No request: a cache that dropped it for a CSR it never parsed (decided, or another
+  // signer's); its error is answered, never remembered.
+  if (csr.request_pem.empty()) return parsed;
   std::lock_guard lock(mu_);
   return by_uid_.try_emplace(uid, std::move(parsed)).first->second;
 }

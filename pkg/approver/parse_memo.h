@@ -1,8 +1,9 @@
 // ParseMemo: each CSR's request parsed (and its signature verified) once, kept by uid. A
 // CSR's spec is immutable in the API (updates keep the stored spec), and uids are assigned
 // by the API server and never reused, so a uid's parse result never goes stale. CSRs
-// without a uid (offline `explain` input) are parsed every time. Entries live until
-// forget() (the cache calls it when a CSR is deleted). Thread-safe; parsing runs outside
+// without a uid (offline `explain` input) are parsed every time, and one without a request
+// (the daemon's cache keeps a request only parsed) is answered its parse error, unkept. Entries
+// live until forget() (the cache calls it when a CSR is deleted). Thread-safe; parsing runs outside
 // the lock (two threads meeting one new CSR may both parse it; one result is kept).
 #pragma once
 

@@ -12,6 +12,18 @@ constexpr std::string_view kRequesterIndex = "requester-node";
 bool is_client(const kube::CertificateSigningRequest& csr) {
   return csr.signer_name == policy::kClientSigner;
 }
+
+// The cache needs a request only parsed: pending kubelet CSRs to decide them, client CSRs
+// for their CN (the claimed-node index, the one-client-certificate rule). Those are parsed
+// here, on the informer's thread and outside the store's lock; a decided serving CSR or
+// another signer's is never parsed. Then the PEM goes: it was ~1.6 KB of each cached CSR.
+void parse_then_drop_request(kube::CertificateSigningRequest& csr, approver::ParseMemo& memo) {
+  if (csr.metadata.uid.empty()) return;  // no memo key: keep the request
+  if (is_client(csr) || (csr.is_pending() && approver::is_kubelet_signer(csr))) {
+    (void)memo.get(csr);
+  }
+  std::string().swap(csr.request_pem);  // frees it (clear() would keep the capacity)
+}
 }  // namespace
 
 std::vector<std::string> claimed_nodes(const kube::CertificateSigningRequest& csr,
@@ -43,9 +55,7 @@ CsrCache::CsrCache(std::shared_ptr<kube::ListWatcher> list_watcher, cache::Refle
       std::move(list_watcher),
       [this](const nlohmann::json& j) {
         auto csr = kube::decode_csr(j);
-        // Parsed here, on the informer's thread and outside the store's lock, where the
-        // claimed-node index needs it.
-        if (csr && is_client(*csr)) (void)memo_.get(*csr);
+        if (csr) parse_then_drop_request(*csr, memo_);
         return csr;
       },
       opts);

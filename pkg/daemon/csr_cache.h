@@ -1,8 +1,9 @@
 // CsrCache: the CSR informer and the approver's read-only view of it (CsrSource), kept so
 // that no decision scans every CSR or parses a request twice:
-//  - a parse memo by uid (each request parsed and its signature verified once); client
-//    CSRs are parsed when they arrive, on the informer's thread, so that the index below
-//    never parses under the store's lock;
+//  - a parse memo by uid (each request parsed and its signature verified once): pending
+//    kubelet CSRs and client CSRs are parsed when they arrive, on the informer's thread,
+//    so that the index below never parses under the store's lock; the cached CSRs then
+//    hold no request PEM (spec.request is immutable, the parse is all that is read);
 //  - the "claimed-node" index: the nodes a CSR may be for — system:node:NAME of the
 //    requester and, for client CSRs, NAME from the subject CN — so a Node or machine change
 //    re-queues exactly the CSRs that may now pass, and the one-client-certificate rule finds

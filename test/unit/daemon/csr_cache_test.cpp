@@ -67,9 +67,8 @@ TEST_CASE("CsrCache keeps the flood guard's count, pending gauges and client ind
   auto pending = cache.pending_by_signer();
   CHECK(pending["kubernetes.io/kube-apiserver-client-kubelet"].count == 2);
   CHECK(pending["kubernetes.io/kubelet-serving"].count == 1);
-  // Client requests are parsed on arrival (the index needs their CN), serving ones when
-  // first decided; either way once.
-  CHECK(cache.parsed_requests() == 2);
+  // Pending kubelet requests are parsed on arrival, once.
+  CHECK(cache.parsed_requests() == 3);
   auto csr = cache.get("serve-a");
   auto first = cache.parsed(*csr);
   CHECK(cache.parsed(*csr) == first);
@@ -94,5 +93,46 @@ TEST_CASE("CsrCache keeps the flood guard's count, pending gauges and client ind
   pending = cache.pending_by_signer();
   CHECK(pending["kubernetes.io/kube-apiserver-client-kubelet"].count == 1);  // renew-x
   CHECK(cache.parsed_requests() == 3);  // boot-b's parse forgotten, renew-x's added
+  cache.informer().stop();
+}
+
+TEST_CASE("CsrCache holds requests only parsed, and never parses a decided serving CSR") {
+  auto clock = std::make_shared<FakeClock>();
+  auto lw = std::make_shared<testing::FakeListWatcher>();
+  auto approved_serving = test::serving_csr_options("worker-1");
+  approved_serving.conditions = {"Approved"};
+  auto approved_client = test::bootstrap_options();
+  approved_client.conditions = {"Approved"};
+  lw->set_objects(
+      {csr_object("serve-pending", test::serving_csr_options("worker-0"),
+                  CsrBuilder::kubelet_serving("worker-0").pem()),
+       csr_object("serve-done", approved_serving, CsrBuilder::kubelet_serving("worker-1").pem()),
+       csr_object("client-done", approved_client, CsrBuilder::kubelet_client("worker-2").pem())},
+      "10");
+  cache::ReflectorOptions opts;
+  opts.clock = clock;
+  opts.random = [] { return 0.0; };
+  daemon::CsrCache cache(lw, opts);
+  cache.informer().start();
+  std::stop_source never;
+  REQUIRE(cache.informer().wait_for_sync(never.get_token()));
+
+  for (const auto& csr : cache.list()) {
+    INFO(csr->metadata.name);
+    CHECK(csr->request_pem.empty());
+  }
+  // The pending one and the client one were parsed before their PEM went.
+  CHECK(cache.parsed_requests() == 2);
+  auto pending = cache.parsed(*cache.get("serve-pending"));
+  REQUIRE(pending->is_ok());
+  CHECK(pending->value().common_names == std::vector<std::string>{"system:node:worker-0"});
+  // The one-client-certificate rule still reads an approved client CSR's CN.
+  CHECK(names(cache.client_csrs_for_node("worker-2")) == std::vector<std::string>{"client-done"});
+  auto client = cache.parsed(*cache.get("client-done"));
+  REQUIRE(client->is_ok());
+  CHECK(client->value().common_names == std::vector<std::string>{"system:node:worker-2"});
+  // A decided serving CSR is never decided again; asked anyway, it is an error, not kept.
+  CHECK_FALSE(cache.parsed(*cache.get("serve-done"))->is_ok());
+  CHECK(cache.parsed_requests() == 2);
   cache.informer().stop();
 }
