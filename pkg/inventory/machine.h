@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "x509/ip_address.h"
 #include "x509/parsed_csr.h"
 
 namespace nca::inventory {
@@ -43,6 +44,11 @@ struct Machine {
   // Node spec.podCIDRs (source kNode only): the ranges pods on this node get addresses
   // from. Written by the controller manager's IPAM, not by the kubelet.
   std::vector<std::string> pod_cidrs;
+  // pod_cidrs parsed, in the same order (nullopt for a malformed one), as the Node
+  // decoders fill it: the cluster-internal rule checks every SAN IP against every Node's
+  // ranges, so they are parsed once per Node change, not per check. A Machine built by
+  // hand may leave it empty; the rule then parses pod_cidrs.
+  std::vector<std::optional<x509::IpPrefix>> pod_prefixes;
 };
 
 // A range or address the cluster itself uses, with where it was read from (for messages:

@@ -5,6 +5,16 @@
 #include "inventory/type_check.h"
 
 namespace nca::inventory {
+namespace {
+
+void parse_pod_cidrs(Machine& machine) {
+  machine.pod_prefixes.clear();
+  for (const std::string& cidr : machine.pod_cidrs) {
+    machine.pod_prefixes.push_back(x509::parse_prefix(cidr));
+  }
+}
+
+}  // namespace
 
 Decoded decode_node_object(const nlohmann::json& object) {
   if (std::string why = detail::check_type(object, "v1", "Node"); !why.empty()) {
@@ -47,6 +57,7 @@ Decoded decode_node_object(const nlohmann::json& object) {
       !why.empty()) {
     out.warnings.push_back(why);
   }
+  parse_pod_cidrs(machine);
   out.machine = std::move(machine);
   return out;
 }
@@ -67,6 +78,7 @@ Decoded node_machine(const kube::Node& node) {
   }
   detail::read_address_list(&list, "status.addresses", machine, nullptr, out.warnings);
   for (const std::string& w : node.decode_warnings) out.warnings.push_back(w);
+  parse_pod_cidrs(machine);
   out.machine = std::move(machine);
   return out;
 }

@@ -109,10 +109,15 @@ std::optional<InternalAddress> cluster_internal_ip(const Context& c, const x509:
     }
   }
   for (const auto& node : c.in.inventory.nodes) {
-    for (const auto& cidr : node.pod_cidrs) {
-      if (x509::cidr_contains(cidr, ip).value_or(false)) {
-        return InternalAddress{r::kClusterInternalAddress,
-                               "is inside pod CIDR " + cidr + " of Node \"" + node.name + "\""};
+    const bool parsed = node.pod_prefixes.size() == node.pod_cidrs.size();
+    for (std::size_t i = 0; i < node.pod_cidrs.size(); ++i) {
+      const bool inside =
+          parsed ? node.pod_prefixes[i] && x509::prefix_contains(*node.pod_prefixes[i], ip)
+                 : x509::cidr_contains(node.pod_cidrs[i], ip).value_or(false);
+      if (inside) {
+        return InternalAddress{
+            r::kClusterInternalAddress,
+            "is inside pod CIDR " + node.pod_cidrs[i] + " of Node \"" + node.name + "\""};
       }
     }
   }

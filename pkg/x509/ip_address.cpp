@@ -130,7 +130,7 @@ bool is_multicast(const IpAddress& ip) {
   return c->bytes[0] == 0xff;
 }
 
-std::optional<bool> cidr_contains(std::string_view cidr, const IpAddress& ip) {
+std::optional<IpPrefix> parse_prefix(std::string_view cidr) {
   const auto slash = cidr.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   auto network = parse_raw(cidr.substr(0, slash));
@@ -151,11 +151,21 @@ std::optional<bool> cidr_contains(std::string_view cidr, const IpAddress& ip) {
     network->erase(network->begin(), network->begin() + 12);
     bits -= 96;
   }
+  return IpPrefix{std::move(*network), bits};
+}
+
+bool prefix_contains(const IpPrefix& prefix, const IpAddress& ip) {
   auto addr = canon(ip);
   if (!addr) return false;
   // Different families never contain each other (as Go's net.IPNet.Contains).
-  if (addr->bytes.size() != network->size()) return false;
-  return prefix_matches(*network, addr->bytes, bits);
+  if (addr->bytes.size() != prefix.network.size()) return false;
+  return prefix_matches(prefix.network, addr->bytes, prefix.bits);
+}
+
+std::optional<bool> cidr_contains(std::string_view cidr, const IpAddress& ip) {
+  auto prefix = parse_prefix(cidr);
+  if (!prefix) return std::nullopt;
+  return prefix_contains(*prefix, ip);
 }
 
 }  // namespace nca::x509

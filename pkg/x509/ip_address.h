@@ -23,7 +23,21 @@ bool is_unspecified(const IpAddress& ip);  // 0.0.0.0, ::
 bool is_link_local(const IpAddress& ip);   // 169.254/16, fe80::/10
 bool is_multicast(const IpAddress& ip);    // 224/4, ff00::/8
 
-// Whether `ip` is inside `cidr` ("10.0.0.0/8", "2001:db8::/32"); nullopt if cidr is malformed.
+// A parsed CIDR, for ranges checked against many addresses: parse once, then contains()
+// costs a few byte compares.
+struct IpPrefix {
+  std::vector<std::uint8_t> network;  // canonical: 4 or 16 bytes
+  int bits = 0;
+};
+
+// "10.0.0.0/8", "2001:db8::/32" (digits-only length, as Go's netip.ParsePrefix); a
+// v4-mapped network of /96 or longer is the IPv4 network it spells. nullopt if malformed.
+std::optional<IpPrefix> parse_prefix(std::string_view cidr);
+
+// Whether `ip` is inside `prefix`; different families never contain each other.
+bool prefix_contains(const IpPrefix& prefix, const IpAddress& ip);
+
+// Whether `ip` is inside `cidr`; nullopt if cidr is malformed.
 std::optional<bool> cidr_contains(std::string_view cidr, const IpAddress& ip);
 
 }  // namespace nca::x509

@@ -77,6 +77,22 @@ TEST_CASE("Node spec.podCIDRs are kept on the Node machine; bad ones do not drop
       "metadata":{"name":"n1"},"spec":{"podCIDRs":["10.244.1.0/24", 5, "fd00:244:1::/64"]}})"));
   REQUIRE(d.machine);
   CHECK(d.machine->pod_cidrs == std::vector<std::string>{"10.244.1.0/24", "fd00:244:1::/64"});
+  // Parsed once here, for the cluster-internal rule's checks.
+  REQUIRE(d.machine->pod_prefixes.size() == 2);
+  REQUIRE(d.machine->pod_prefixes[0]);
+  CHECK(d.machine->pod_prefixes[0]->bits == 24);
+  CHECK(
+      nca::x509::prefix_contains(*d.machine->pod_prefixes[0], *nca::x509::parse_ip("10.244.1.9")));
+  CHECK_FALSE(
+      nca::x509::prefix_contains(*d.machine->pod_prefixes[0], *nca::x509::parse_ip("10.244.2.9")));
+  REQUIRE(d.machine->pod_prefixes[1]);
+  CHECK(nca::x509::prefix_contains(*d.machine->pod_prefixes[1],
+                                   *nca::x509::parse_ip("fd00:244:1::5")));
+  auto malformed = decode_node_object(json::parse(R"({"apiVersion":"v1","kind":"Node",
+      "metadata":{"name":"n3"},"spec":{"podCIDRs":["10.244.1.0/33"]}})"));
+  REQUIRE(malformed.machine);
+  REQUIRE(malformed.machine->pod_prefixes.size() == 1);
+  CHECK_FALSE(malformed.machine->pod_prefixes[0]);
   auto bad = decode_node_object(json::parse(R"({"apiVersion":"v1","kind":"Node",
       "metadata":{"name":"n2"},"spec":{"podCIDRs":"10.244.1.0/24"}})"));
   REQUIRE(bad.machine);

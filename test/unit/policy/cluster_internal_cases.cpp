@@ -20,6 +20,8 @@ void network(World& w) {
   net.apiserver_endpoints = {{"192.0.2.100/32", "EndpointSlice default/kubernetes"}};
   w.inventory.nodes[0].pod_cidrs = {"10.244.0.0/24"};
   w.inventory.nodes[1].pod_cidrs = {"10.244.1.0/24"};
+  // As the Node decoders leave it (parsed once); worker-0's stays for the rule to parse.
+  w.inventory.nodes[1].pod_prefixes = {x509::parse_prefix("10.244.1.0/24")};
 }
 
 // worker-0 reports `value` itself (status.addresses); no inventory source exists.
