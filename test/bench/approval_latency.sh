@@ -64,7 +64,6 @@ burst_setup ap "$count"
 
 now_mono() { python3 -c 'import time; print(f"{time.monotonic():.6f}")'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-no_csrs_left() { ! kubectl get csr -o name | has_line "/$1-"; }
 bench_leads() { [[ "$(metric_value bench 'node_csr_approver_is_leader$')" == 1 ]]; }
 
 # start_side SIDE: starts the floor (fl) or the approver (ap); prints its pid.
@@ -123,8 +122,7 @@ round() {
   echo "$t0 $c0 $c1" >"$E2E_TMP/$side.$r.run"
   stop_side "$side"
   # Remove the round's CSRs so every round starts from the same API server state.
-  kubectl get csr -o name | grep "/$side-" | xargs kubectl delete >/dev/null
-  wait_for 60 no_csrs_left "$side"
+  python3 "$csr_tool_py" delete "$side"
 }
 
 for ((r = 1; r <= rounds; r++)); do

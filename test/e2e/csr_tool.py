@@ -8,6 +8,7 @@ client certificate, so bursts are not limited by process start-up:
                                   system:node:PREFIX-i (admin impersonation: the API server
                                   stamps the impersonated user into spec.username/groups);
                                   retries through API server outages; prints "name t_sent".
+                                  Each carries the label csr-tool/prefix=PREFIX.
                                   $CSR_TOOL_RATE (CSRs/s, default 0 = back to back) paces
                                   the sends on a fixed schedule from the first one.
   watch   PREFIX COUNT [--issued] prints "name t_added t_approved t_issued" once COUNT CSRs
@@ -17,6 +18,9 @@ client certificate, so bursts are not limited by process start-up:
   floor   PREFIX                  the benchmark floor: approves every pending CSR named
                                   PREFIX-* as soon as it is seen, with no checks at all.
   status  PREFIX                  one line of counts for CSRs named PREFIX-*.
+  delete  PREFIX                  deletes the CSRs `create` filed for PREFIX in one request
+                                  (a collection DELETE on their label) and waits, at most
+                                  60 s, until none is listed.
   approvals PREFIX                one line per CSR named PREFIX-*: "name approvals writer
                                   decided": how many Approved conditions it has, the replica
                                   named by the first one's message ("[by replica X]", "-" if
@@ -38,6 +42,7 @@ import sys
 import time
 
 GROUP = "/apis/certificates.k8s.io/v1/certificatesigningrequests"
+PREFIX_LABEL = "csr-tool/prefix"
 
 
 def cluster():
@@ -103,7 +108,7 @@ def cmd_create(prefix, first, last, directory):
         with open(os.path.join(directory, name + ".csr"), "rb") as f:
             request = base64.b64encode(f.read()).decode()
         body = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
-                "metadata": {"name": name},
+                "metadata": {"name": name, "labels": {PREFIX_LABEL: prefix}},
                 "spec": {"signerName": "kubernetes.io/kubelet-serving",
                          "usages": ["digital signature", "server auth"], "request": request}}
         headers = {"Impersonate-User": f"system:node:{name}",
@@ -219,6 +224,22 @@ def cmd_status(prefix):
           f"approved_twice={multi} wrong_requester={wrong_user}")
 
 
+def cmd_delete(prefix):
+    api = Api(timeout=60)
+    selector = f"?labelSelector={PREFIX_LABEL}%3D{prefix}"
+    code, resp = api.request("DELETE", GROUP + selector)
+    if code != 200:
+        sys.exit(f"delete {prefix}: HTTP {code} {resp.get('message', '')}")
+    deadline = time.monotonic() + 60
+    while True:
+        code, lst = api.request("GET", GROUP + selector + "&limit=1")
+        if code == 200 and not lst.get("items"):
+            return
+        if time.monotonic() > deadline:
+            sys.exit(f"delete {prefix}: CSRs still listed after 60 s")
+        time.sleep(0.1)
+
+
 def unix_seconds(rfc3339):
     """'2026-12-02T01:02:03Z' or with fractional seconds -> Unix seconds (float)."""
     import datetime
@@ -250,7 +271,7 @@ def cmd_approvals(prefix):
 def main():
     args = sys.argv[1:]
     cmds = {"create": (cmd_create, 4), "floor": (cmd_floor, 1), "status": (cmd_status, 1),
-            "approvals": (cmd_approvals, 1)}
+            "approvals": (cmd_approvals, 1), "delete": (cmd_delete, 1)}
     if args and args[0] == "watch" and len(args) in (3, 4):
         want_issued = len(args) == 4 and args[3] == "--issued"
         return cmd_watch(args[1], args[2], want_issued)
