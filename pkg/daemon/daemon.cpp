@@ -28,8 +28,7 @@ namespace {
 // second after that; beyond, the recorder's queue (1,024) holds them, and its correlator
 // folds repeats.
 // cpprestsdk's I/O pool only runs network completions (no call blocks on it), so two
-// threads keep both cores busy; its default of 40 spent a third of the approval path's CPU
-// in waking idle threads (docs/benchmarks.md).
+// threads keep two cores busy; its default of 40 only adds idle threads to wake.
 constexpr std::size_t kTransportThreads = 2;
 constexpr double kEventsQps = 20;
 constexpr int kEventsBurst = 100;
