@@ -34,6 +34,19 @@ policy::Decision evaluate_one(const kube::CertificateSigningRequest& csr, const 
   return policy::evaluate(input, in.config);
 }
 
+// The per-CSR policy's outcome for a sibling of the CSR being decided: through the
+// caller's memo when it gave one.
+policy::Outcome sibling_outcome(const kube::CertificateSigningRequest& other,
+                                const DecideInput& in) {
+  const SiblingOutcomes* s = in.siblings;
+  if (s == nullptr || s->memo == nullptr) return evaluate_one(other, in).outcome;
+  const std::int64_t pending = pending_bootstrap_count(other, in.csrs);
+  if (auto hit = s->memo->get(s->inventory, s->config, other, pending, in.now)) return *hit;
+  const policy::Outcome outcome = evaluate_one(other, in).outcome;
+  s->memo->put(s->inventory, s->config, other, pending, in.now, outcome);
+  return outcome;
+}
+
 // Turns an approvable decision into the failure `code` of a cross-CSR rule.
 void fail(policy::Decision& d, std::string_view check, std::string_view code, std::string message,
           const policy::PolicyConfig& config) {
@@ -64,7 +77,7 @@ void newest_of_node(const kube::CertificateSigningRequest& csr, const DecideInpu
            in.config);
       return;
     }
-    if (evaluate_one(*other, in).outcome == policy::Outcome::kApprove) {
+    if (sibling_outcome(*other, in) == policy::Outcome::kApprove) {
       fail(d, policy::kNewestOfNodeCheck, policy::reason::kSupersededByNewerCSR,
            "a newer valid serving CSR of node " + node + " (" + other->metadata.name +
                ") is pending; only the newest is approved",
@@ -107,7 +120,7 @@ void one_client_certificate(const kube::CertificateSigningRequest& csr, const De
   std::sort(older_pending.begin(), older_pending.end(),
             [](const CsrPtr& a, const CsrPtr& b) { return newer(*b, *a); });
   for (const CsrPtr& other : older_pending) {
-    if (evaluate_one(*other, in).outcome == policy::Outcome::kApprove) {
+    if (sibling_outcome(*other, in) == policy::Outcome::kApprove) {
       fail(d, policy::kOneClientCertCheck, policy::reason::kDuplicateClientCSRPending,
            "an older valid bootstrap CSR for node " + node + " (" + other->metadata.name +
                ") is pending; only the oldest is approved",
@@ -135,6 +148,11 @@ std::int64_t pending_bootstrap_count(const kube::CertificateSigningRequest& csr,
 
 policy::Decision decide(const DecideInput& in) {
   policy::Decision d = evaluate_one(in.csr, in);
+  if (const SiblingOutcomes* s = in.siblings; s != nullptr && s->memo != nullptr) {
+    // For its siblings' decisions, which ask for this CSR's outcome in turn.
+    s->memo->put(s->inventory, s->config, in.csr, pending_bootstrap_count(in.csr, in.csrs), in.now,
+                 d.outcome);
+  }
   if (d.outcome != policy::Outcome::kApprove) return d;
   if (d.kind == policy::CsrKind::kServing) {
     newest_of_node(in.csr, in, d);

@@ -16,6 +16,7 @@
 // Thread-safe when `csrs` is.
 #pragma once
 
+#include "approver/outcome_memo.h"
 #include "approver/seams.h"
 #include "base/clock.h"
 #include "inventory/machine.h"
@@ -35,6 +36,9 @@ struct DecideInput {
   const policy::PolicyConfig& config;
   WallTime now;
   const policy::Resolver* resolver = nullptr;  // needed only with serving.resolveDNS
+  // Optional: siblings' outcomes reused across decisions (the daemon's reconciler). Its
+  // inventory and config must be the objects `inventory` and `config` refer to.
+  const SiblingOutcomes* siblings = nullptr;
 };
 
 policy::Decision decide(const DecideInput& input);

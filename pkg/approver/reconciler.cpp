@@ -21,14 +21,16 @@ double seconds_between(WallTime from, WallTime to) {
 Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
 
 policy::Decision Reconciler::decide(const kube::CertificateSigningRequest& csr,
-                                    const inventory::Snapshot& snapshot,
-                                    const policy::PolicyConfig& config) const {
+                                    const OutcomeMemo::Inventory& snapshot,
+                                    const OutcomeMemo::Config& config) const {
+  const SiblingOutcomes siblings{&siblings_, snapshot, config};
   return approver::decide({.csr = csr,
                            .csrs = *deps_.csrs,
-                           .inventory = snapshot,
-                           .config = config,
+                           .inventory = *snapshot,
+                           .config = *config,
                            .now = deps_.clock->wall_now(),
-                           .resolver = deps_.resolver});
+                           .resolver = deps_.resolver,
+                           .siblings = &siblings});
 }
 
 std::optional<policy::Decision> Reconciler::evaluate(const std::string& key) const {
@@ -36,7 +38,7 @@ std::optional<policy::Decision> Reconciler::evaluate(const std::string& key) con
   if (!csr) return std::nullopt;
   auto snapshot = deps_.state->inventory();
   auto config = deps_.state->config();
-  return decide(*csr, *snapshot, *config);
+  return decide(*csr, snapshot, config);
 }
 
 namespace {
@@ -61,7 +63,7 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
   const bool leader = !deps_.is_leader || deps_.is_leader();
   auto snapshot = deps_.state->inventory();
   auto config = deps_.state->config();
-  policy::Decision d = decide(*csr, *snapshot, *config);
+  policy::Decision d = decide(*csr, snapshot, config);
   result.decision = d;
   // Followers only keep their caches warm: they write nothing, report nothing and mark
   // nothing as reported (the next leader reports it).
@@ -89,7 +91,7 @@ ReconcileResult Reconciler::reconcile(const std::string& key) {
         return result;
       }
       csr = std::move(fresh).value();
-      d = decide(*csr, *snapshot, *config);
+      d = decide(*csr, snapshot, config);
       result.decision = d;
       if (d.outcome == policy::Outcome::kIgnore) return result;
       st = writes_decision(d) ? write(*csr, d) : Status::ok();

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "approver/outcome_memo.h"
 #include "approver/reported_reasons.h"
 #include "approver/seams.h"
 #include "base/clock.h"
@@ -64,8 +65,8 @@ class Reconciler {
 
  private:
   policy::Decision decide(const kube::CertificateSigningRequest& csr,
-                          const inventory::Snapshot& snapshot,
-                          const policy::PolicyConfig& config) const;
+                          const OutcomeMemo::Inventory& snapshot,
+                          const OutcomeMemo::Config& config) const;
   Status write(const kube::CertificateSigningRequest& csr, const policy::Decision& d);
   // What a written decision and a pending one leave behind: Event, log line, metrics.
   void report_written(const kube::CertificateSigningRequest& csr, const policy::Decision& d);
@@ -73,6 +74,7 @@ class Reconciler {
 
   ReconcilerDeps deps_;
   ReportedReasons reported_;
+  mutable OutcomeMemo siblings_;  // the cross-CSR rules' siblings, evaluated once
 };
 
 }  // namespace nca::approver

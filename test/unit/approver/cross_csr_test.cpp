@@ -190,3 +190,61 @@ TEST_CASE("decide counts the CSR itself for the flood guard once") {
   CHECK(approver::pending_bootstrap_count(csr, with_self) == 2);
   CHECK(approver::pending_bootstrap_count(serving("s", "2026-11-23T12:00:00Z"), with_self) == 0);
 }
+
+TEST_CASE("the cross-CSR rules reuse a sibling's outcome while nothing it depends on changed") {
+  Fixture f;
+  auto cfg = f.state->cfg;
+  // Five newer duplicates whose SAN IP no inventory lists (left pending), then the valid one.
+  std::vector<kube::CertificateSigningRequest> dups;
+  for (int i = 1; i <= 5; ++i) {
+    auto opts = test::serving_csr_options("worker-0");
+    opts.name = "dup-" + std::to_string(i);
+    opts.uid = "uid-" + opts.name;
+    opts.resource_version = "1";
+    opts.creation_timestamp = "2026-11-23T11:59:1" + std::to_string(i) + "Z";
+    const std::string pem = CsrBuilder::kubelet_serving("worker-0").ip("192.0.2.99").pem();
+    dups.push_back(kube::decode_csr(test::make_csr_object(opts, pem)).value());
+    f.csrs->put(dups.back());
+  }
+  const auto old = serving("csr-old", "2026-11-23T11:59:00Z");
+  f.csrs->put(old);
+  approver::OutcomeMemo memo;
+  auto decide = [&](const kube::CertificateSigningRequest& csr,
+                    const approver::OutcomeMemo::Inventory& inv, bool with_memo) {
+    const approver::SiblingOutcomes siblings{&memo, inv, cfg};
+    return approver::decide({.csr = csr,
+                             .csrs = *f.csrs,
+                             .inventory = *inv,
+                             .config = *cfg,
+                             .now = f.clock->wall_now(),
+                             .siblings = with_memo ? &siblings : nullptr});
+  };
+  for (const auto& dup : dups) {
+    CHECK(decide(dup, f.state->snapshot, true).reason == "SanIpNotInInventory");
+  }
+  CHECK(memo.misses() == 0);  // deciding a CSR records its outcome, asks for none
+
+  // The valid one asks for its five newer siblings: all answered from the memo.
+  const policy::Decision with_memo = decide(old, f.state->snapshot, true);
+  CHECK(with_memo.outcome == policy::Outcome::kApprove);
+  CHECK(memo.hits() == 5);
+  CHECK(memo.misses() == 0);
+  const policy::Decision without = decide(old, f.state->snapshot, false);
+  CHECK(without.outcome == with_memo.outcome);
+  CHECK(without.reason == with_memo.reason);
+
+  // A new inventory snapshot (equal content, another object): evaluated again.
+  auto replaced = std::make_shared<inventory::Snapshot>(*f.state->snapshot);
+  CHECK(decide(old, replaced, true).outcome == policy::Outcome::kApprove);
+  CHECK(memo.misses() == 5);
+  // A sibling's new resourceVersion: that one again.
+  dups[0].metadata.resource_version = "2";
+  f.csrs->put(dups[0]);
+  CHECK(decide(old, replaced, true).outcome == policy::Outcome::kApprove);
+  CHECK(memo.misses() == 6);
+  CHECK(memo.hits() == 5 + 4);
+  // Past max_age (rules read the clock): every sibling again.
+  f.clock->set_wall(f.clock->wall_now() + std::chrono::seconds(2));
+  CHECK(decide(old, replaced, true).outcome == policy::Outcome::kApprove);
+  CHECK(memo.misses() == 6 + 5);
+}
