@@ -79,16 +79,30 @@ CsrCache::CsrCache(std::shared_ptr<kube::ListWatcher> list_watcher, cache::Refle
 void CsrCache::track(const kube::CertificateSigningRequest* old_csr,
                      const kube::CertificateSigningRequest* csr) {
   std::lock_guard lock(mu_);
-  if (old_csr) {
-    pending_bootstrap_.erase(old_csr->metadata.name);
-    pending_.erase(old_csr->metadata.name);
-  }
+  // What a name counted before goes first (an add for a name already held replaces it).
+  auto untrack = [this](const std::string& name) {
+    pending_bootstrap_.erase(name);
+    auto it = pending_.find(name);
+    if (it == pending_.end()) return;
+    auto s = by_signer_.find(it->second.signer);
+    if (--s->second.count == 0) {
+      by_signer_.erase(s);
+    } else if (it->second.created) {
+      s->second.created.erase(s->second.created.find(*it->second.created));
+    }
+    pending_.erase(it);
+  };
+  if (old_csr) untrack(old_csr->metadata.name);
   if (!csr) return;
+  untrack(csr->metadata.name);
   if (approver::is_pending_bootstrap(*csr)) {
     pending_bootstrap_[csr->metadata.name] = csr->metadata.uid;
   }
   if (approver::is_kubelet_signer(*csr) && csr->is_pending()) {
     pending_[csr->metadata.name] = {csr->signer_name, csr->metadata.creation_timestamp};
+    BySigner& s = by_signer_[csr->signer_name];
+    ++s.count;
+    if (csr->metadata.creation_timestamp) s.created.insert(*csr->metadata.creation_timestamp);
   }
 }
 
@@ -131,10 +145,10 @@ bool CsrCache::holds_pending_bootstrap(const kube::CertificateSigningRequest& cs
 std::map<std::string, PendingSummary> CsrCache::pending_by_signer() const {
   std::lock_guard lock(mu_);
   std::map<std::string, PendingSummary> out;
-  for (const auto& [name, p] : pending_) {
-    PendingSummary& s = out[p.signer];
-    ++s.count;
-    if (p.created && (!s.oldest || *p.created < *s.oldest)) s.oldest = p.created;
+  for (const auto& [signer, s] : by_signer_) {
+    PendingSummary& summary = out[signer];
+    summary.count = s.count;
+    if (!s.created.empty()) summary.oldest = *s.created.begin();
   }
   return out;
 }

@@ -73,6 +73,13 @@ class CsrCache final : public approver::CsrSource {
     std::optional<WallTime> created;
   };
   std::map<std::string, Pending> pending_;  // pending kubelet-signer CSRs by name
+  // The same CSRs by signer, kept with pending_ so that the gauges (once a second) read a
+  // summary instead of walking every pending CSR.
+  struct BySigner {
+    std::int64_t count = 0;
+    std::multiset<WallTime> created;  // of those with a creation time
+  };
+  std::map<std::string, BySigner, std::less<>> by_signer_;
   // Last: its thread (handlers) stops before the members above go.
   std::unique_ptr<cache::Informer<kube::CertificateSigningRequest>> informer_;
 };

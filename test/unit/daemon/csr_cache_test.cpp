@@ -6,6 +6,7 @@
 
 #include "../cache/fake_list_watcher.h"
 #include "base/fake_clock.h"
+#include "base/time_format.h"
 #include "support/csr_builder.h"
 #include "support/csr_object.h"
 
@@ -134,5 +135,62 @@ TEST_CASE("CsrCache holds requests only parsed, and never parses a decided servi
   // A decided serving CSR is never decided again; asked anyway, it is an error, not kept.
   CHECK_FALSE(cache.parsed(*cache.get("serve-done"))->is_ok());
   CHECK(cache.parsed_requests() == 2);
+  cache.informer().stop();
+}
+
+TEST_CASE("CsrCache's pending summary per signer follows adds, updates and deletes") {
+  auto clock = std::make_shared<FakeClock>();
+  auto lw = std::make_shared<testing::FakeListWatcher>();
+  auto serving_at = [](const std::string& node, const std::string& created) {
+    auto o = test::serving_csr_options(node);
+    o.creation_timestamp = created;
+    return o;
+  };
+  auto boot = test::bootstrap_options();
+  boot.creation_timestamp = "2026-11-23T11:00:00Z";
+  const std::string pem_a = CsrBuilder::kubelet_serving("worker-0").pem();
+  const std::string pem_b = CsrBuilder::kubelet_serving("worker-1").pem();
+  const std::string pem_c = CsrBuilder::kubelet_client("worker-2").pem();
+  lw->set_objects({csr_object("a", serving_at("worker-0", "2026-11-23T10:00:00Z"), pem_a),
+                   csr_object("b", serving_at("worker-1", "2026-11-23T09:00:00Z"), pem_b),
+                   csr_object("c", boot, pem_c)},
+                  "10");
+  cache::ReflectorOptions opts;
+  opts.clock = clock;
+  opts.random = [] { return 0.0; };
+  daemon::CsrCache cache(lw, opts);
+  cache.informer().start();
+  std::stop_source never;
+  REQUIRE(cache.informer().wait_for_sync(never.get_token()));
+  REQUIRE(lw->wait_for_idle_watch(1));
+  const std::string serving = "kubernetes.io/kubelet-serving";
+  const std::string client = "kubernetes.io/kube-apiserver-client-kubelet";
+  auto pending = cache.pending_by_signer();
+  CHECK(pending[serving].count == 2);
+  CHECK(pending[serving].oldest == parse_rfc3339("2026-11-23T09:00:00Z"));
+  CHECK(pending[client].count == 1);
+
+  // The oldest is approved: the next oldest counts. c is announced again: still one.
+  auto approved = serving_at("worker-1", "2026-11-23T09:00:00Z");
+  approved.conditions = {"Approved"};
+  lw->push_watch({{testing::event(Type::kModified, csr_object("b", approved, pem_b, "11")),
+                   testing::event(Type::kAdded, csr_object("c", boot, pem_c, "12"))},
+                  Status::ok(),
+                  true});
+  REQUIRE(lw->wait_for_idle_watch(2));
+  pending = cache.pending_by_signer();
+  CHECK(pending[serving].count == 1);
+  CHECK(pending[serving].oldest == parse_rfc3339("2026-11-23T10:00:00Z"));
+  CHECK(pending[client].count == 1);
+
+  lw->push_watch({{testing::event(Type::kDeleted,
+                                  csr_object("a", serving_at("worker-0", "2026-11-23T10:00:00Z"),
+                                             pem_a, "13"))},
+                  Status::ok(),
+                  true});
+  REQUIRE(lw->wait_for_idle_watch(3));
+  pending = cache.pending_by_signer();
+  CHECK(pending.count(serving) == 0);
+  CHECK(pending[client].count == 1);
   cache.informer().stop();
 }
