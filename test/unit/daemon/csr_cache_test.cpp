@@ -41,10 +41,21 @@ void check_against_scan(const daemon::CsrCache& cache) {
   }
 }
 
+// A cache over `lw`, started and synced.
+std::unique_ptr<daemon::CsrCache> synced_cache(std::shared_ptr<testing::FakeListWatcher> lw) {
+  cache::ReflectorOptions opts;
+  opts.clock = std::make_shared<FakeClock>();
+  opts.random = [] { return 0.0; };
+  auto cache = std::make_unique<daemon::CsrCache>(std::move(lw), opts);
+  cache->informer().start();
+  std::stop_source never;
+  REQUIRE(cache->informer().wait_for_sync(never.get_token()));
+  return cache;
+}
+
 }  // namespace
 
 TEST_CASE("CsrCache keeps the flood guard's count, pending gauges and client index in step") {
-  auto clock = std::make_shared<FakeClock>();
   auto lw = std::make_shared<testing::FakeListWatcher>();
   const std::string w5 = CsrBuilder::kubelet_client("worker-5").pem();
   lw->set_objects({csr_object("boot-a", test::bootstrap_options(), w5),
@@ -53,13 +64,8 @@ TEST_CASE("CsrCache keeps the flood guard's count, pending gauges and client ind
                    csr_object("serve-a", test::serving_csr_options("worker-0"),
                               CsrBuilder::kubelet_serving("worker-0").pem())},
                   "10");
-  cache::ReflectorOptions opts;
-  opts.clock = clock;
-  opts.random = [] { return 0.0; };
-  daemon::CsrCache cache(lw, opts);
-  cache.informer().start();
-  std::stop_source never;
-  REQUIRE(cache.informer().wait_for_sync(never.get_token()));
+  auto owned = synced_cache(lw);
+  daemon::CsrCache& cache = *owned;
   REQUIRE(lw->wait_for_idle_watch(1));
 
   CHECK(cache.pending_bootstrap() == 2);
@@ -98,7 +104,6 @@ TEST_CASE("CsrCache keeps the flood guard's count, pending gauges and client ind
 }
 
 TEST_CASE("CsrCache holds requests only parsed, and never parses a decided serving CSR") {
-  auto clock = std::make_shared<FakeClock>();
   auto lw = std::make_shared<testing::FakeListWatcher>();
   auto approved_serving = test::serving_csr_options("worker-1");
   approved_serving.conditions = {"Approved"};
@@ -110,13 +115,8 @@ TEST_CASE("CsrCache holds requests only parsed, and never parses a decided servi
        csr_object("serve-done", approved_serving, CsrBuilder::kubelet_serving("worker-1").pem()),
        csr_object("client-done", approved_client, CsrBuilder::kubelet_client("worker-2").pem())},
       "10");
-  cache::ReflectorOptions opts;
-  opts.clock = clock;
-  opts.random = [] { return 0.0; };
-  daemon::CsrCache cache(lw, opts);
-  cache.informer().start();
-  std::stop_source never;
-  REQUIRE(cache.informer().wait_for_sync(never.get_token()));
+  auto owned = synced_cache(lw);
+  daemon::CsrCache& cache = *owned;
 
   for (const auto& csr : cache.list()) {
     INFO(csr->metadata.name);
@@ -139,7 +139,6 @@ TEST_CASE("CsrCache holds requests only parsed, and never parses a decided servi
 }
 
 TEST_CASE("CsrCache's pending summary per signer follows adds, updates and deletes") {
-  auto clock = std::make_shared<FakeClock>();
   auto lw = std::make_shared<testing::FakeListWatcher>();
   auto serving_at = [](const std::string& node, const std::string& created) {
     auto o = test::serving_csr_options(node);
@@ -155,13 +154,8 @@ TEST_CASE("CsrCache's pending summary per signer follows adds, updates and delet
                    csr_object("b", serving_at("worker-1", "2026-11-23T09:00:00Z"), pem_b),
                    csr_object("c", boot, pem_c)},
                   "10");
-  cache::ReflectorOptions opts;
-  opts.clock = clock;
-  opts.random = [] { return 0.0; };
-  daemon::CsrCache cache(lw, opts);
-  cache.informer().start();
-  std::stop_source never;
-  REQUIRE(cache.informer().wait_for_sync(never.get_token()));
+  auto owned = synced_cache(lw);
+  daemon::CsrCache& cache = *owned;
   REQUIRE(lw->wait_for_idle_watch(1));
   const std::string serving = "kubernetes.io/kubelet-serving";
   const std::string client = "kubernetes.io/kube-apiserver-client-kubelet";

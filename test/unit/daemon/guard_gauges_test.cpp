@@ -23,14 +23,23 @@ bool has_line(const std::string& text, const std::string& line) {
   return text.find("\n" + line + "\n") != std::string::npos;
 }
 
+// A state whose config sets the pending guard: a fixed limit, or a slack over the
+// machines awaiting a Node.
+approver::testing::FakeState guard_state(std::optional<std::int64_t> fixed_limit,
+                                         std::int64_t slack = 0) {
+  approver::testing::FakeState state;
+  auto cfg = std::make_shared<policy::PolicyConfig>();
+  cfg->pending_guard.fixed_limit = fixed_limit;
+  cfg->pending_guard.slack = slack;
+  state.cfg = cfg;
+  return state;
+}
+
 }  // namespace
 
 TEST_CASE("the guard gauges follow the pending bootstrap count, not the last CSR evaluated") {
   approver::testing::FakeCsrs csrs;
-  approver::testing::FakeState state;
-  auto cfg = std::make_shared<policy::PolicyConfig>();
-  cfg->pending_guard.fixed_limit = 2;
-  state.cfg = cfg;
+  auto state = guard_state(2);
   metrics::Metrics m("t");
   daemon::GuardGauges gauges;
   for (const char* name : {"boot-1", "boot-2", "boot-3"}) csrs.put(bootstrap_csr(name));
@@ -56,19 +65,13 @@ TEST_CASE("the guard gauges follow the pending bootstrap count, not the last CSR
 
 TEST_CASE("the derived guard limit is machines awaiting a Node plus slack") {
   approver::testing::FakeCsrs csrs;
-  approver::testing::FakeState state;
-  auto cfg = std::make_shared<policy::PolicyConfig>();
-  cfg->pending_guard.slack = 4;
-  state.cfg = cfg;
+  auto state = guard_state(std::nullopt, 4);
   CHECK(daemon::pending_guard_state(csrs, state).limit == 4);
 }
 
 TEST_CASE("the guard gauges recompute the limit only when the inventory snapshot is replaced") {
   approver::testing::FakeCsrs csrs;
-  approver::testing::FakeState state;
-  auto cfg = std::make_shared<policy::PolicyConfig>();
-  cfg->pending_guard.slack = 1;
-  state.cfg = cfg;
+  auto state = guard_state(std::nullopt, 1);
   auto snapshot = std::make_shared<inventory::Snapshot>();
   inventory::Machine awaiting;
   awaiting.source = inventory::Source::kBareMetalHost;
@@ -94,9 +97,7 @@ TEST_CASE("the guard gauges recompute the limit only when the inventory snapshot
   CHECK(has_line(m.render(), "node_csr_approver_pending_bootstrap_limit 3"));
 
   // So is a new config.
-  auto fixed = std::make_shared<policy::PolicyConfig>();
-  fixed->pending_guard.fixed_limit = 7;
-  state.cfg = fixed;
+  state.cfg = guard_state(7).cfg;
   gauges.update(csrs, state, m);
   CHECK(has_line(m.render(), "node_csr_approver_pending_bootstrap_limit 7"));
 }
