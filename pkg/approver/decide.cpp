@@ -30,6 +30,7 @@ policy::Decision evaluate_one(const kube::CertificateSigningRequest& csr, const 
       .now = in.now,
       .pending_bootstrap_csrs = pending_bootstrap_count(csr, in.csrs),
       .resolver = in.resolver,
+      .live_certificates = in.live_certificates,
   };
   return policy::evaluate(input, in.config);
 }

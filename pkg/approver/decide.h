@@ -12,8 +12,8 @@
 //     (ClientCertificateAlreadyIssued), or when an older pending bootstrap CSR for that name
 //     is approvable (DuplicateClientCSRPending: only the oldest is approved, which also
 //     closes the race of two workers approving two CSRs before the cache shows either).
-// Pure apart from the injected Resolver; reads `csrs` only through const calls.
-// Thread-safe when `csrs` is.
+// Pure apart from the injected Resolver and LiveCertificateSource (which never block); reads `csrs`
+// only through const calls. Thread-safe when `csrs` is.
 #pragma once
 
 #include "approver/outcome_memo.h"
@@ -23,6 +23,7 @@
 #include "kube/objects.h"
 #include "policy/config.h"
 #include "policy/decision.h"
+#include "policy/live_certificate.h"
 #include "policy/resolver.h"
 
 namespace nca::approver {
@@ -36,6 +37,8 @@ struct DecideInput {
   const policy::PolicyConfig& config;
   WallTime now;
   const policy::Resolver* resolver = nullptr;  // needed only with serving.resolveDNS
+  // Needed only with serving.renewalFromLiveCertificate.
+  const policy::LiveCertificateSource* live_certificates = nullptr;
   // Optional: siblings' outcomes reused across decisions (the daemon's reconciler). Its
   // inventory and config must be the objects `inventory` and `config` refer to.
   const SiblingOutcomes* siblings = nullptr;

@@ -30,6 +30,7 @@ policy::Decision Reconciler::decide(const kube::CertificateSigningRequest& csr,
                            .config = *config,
                            .now = deps_.clock->wall_now(),
                            .resolver = deps_.resolver,
+                           .live_certificates = deps_.live_certificates,
                            .siblings = &siblings});
 }
 

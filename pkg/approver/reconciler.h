@@ -42,7 +42,10 @@ struct ReconcilerDeps {
   std::shared_ptr<metrics::Metrics> metrics;  // may be null
   std::shared_ptr<Clock> clock;
   std::function<bool()> is_leader;  // null = always
+  // Evidence sources (null when not configured). They answer without blocking; the
+  // controller re-queues a CSR whose evidence was pending once it arrives.
   const policy::Resolver* resolver = nullptr;
+  const policy::LiveCertificateSource* live_certificates = nullptr;
 };
 
 struct ReconcileResult {

@@ -93,6 +93,89 @@ void read_failure_actions(MapReader r, policy::PolicyConfig& out) {
   r.finish();
 }
 
+std::string check_dns_server(const std::string& s) {
+  // "IP", "IP:port", "[IPv6]:port"
+  std::string host = s;
+  std::string port;
+  if (s.starts_with('[')) {
+    auto close = s.find(']');
+    if (close == std::string::npos) return "\"" + s + "\" lacks the closing ]";
+    host = s.substr(1, close - 1);
+    if (close + 1 < s.size()) {
+      if (s[close + 1] != ':') return "\"" + s + "\" is not [IPv6]:port";
+      port = s.substr(close + 2);
+    }
+  } else if (std::count(s.begin(), s.end(), ':') == 1) {
+    host = s.substr(0, s.find(':'));
+    port = s.substr(s.find(':') + 1);
+  }
+  if (!x509::parse_ip(host)) return "\"" + s + "\" is not an IP address (host names are not)";
+  if (!port.empty()) {
+    const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
+    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+      return "\"" + s + "\" has an invalid port";
+    }
+  }
+  return "";
+}
+
+void read_dns(MapReader r, policy::DnsConfig& out) {
+  using namespace std::chrono_literals;
+  r.strings("servers", out.servers, check_dns_server);
+  r.duration("timeout", out.timeout, 1s);
+  r.integer("attempts", out.attempts, 1, 10);
+  r.duration("minTTL", out.min_ttl, 1s);
+  r.duration("maxTTL", out.max_ttl, 1s);
+  r.duration("negativeTTL", out.negative_ttl, 1s);
+  if (out.max_ttl < out.min_ttl) r.fail("maxTTL", "must not be below minTTL");
+  r.boolean("reverseCheck", out.reverse_check);
+  r.boolean("answersInAllowedCIDRs", out.answers_in_allowed_cidrs);
+  r.finish();
+}
+
+std::string check_address_type(const std::string& t) {
+  for (const char* ok : {"InternalIP", "Hostname", "ExternalIP", "InternalDNS", "ExternalDNS"}) {
+    if (t == ok) return "";
+  }
+  return "\"" + t +
+         "\" is not a Node address type (InternalIP, Hostname, ExternalIP, InternalDNS, "
+         "ExternalDNS)";
+}
+
+void read_live_certificate(MapReader r, policy::LiveCertificateConfig& out) {
+  using namespace std::chrono_literals;
+  r.boolean("enabled", out.enabled);
+  r.string("caBundleFile", out.ca_bundle_file);
+  {
+    auto cm = r.section("caBundleConfigMap");
+    std::string ns, name;
+    cm.string("namespace", ns);
+    cm.string("name", name);
+    cm.string("key", out.ca_bundle_key);
+    if (!ns.empty() || !name.empty()) {
+      if (ns.empty() || name.empty()) {
+        cm.fail("name", "caBundleConfigMap needs both namespace and name");
+      } else {
+        out.ca_bundle_config_map = ns + "/" + name;
+      }
+    }
+    cm.finish();
+  }
+  std::vector<std::string> types = out.address_types;
+  r.strings("addressTypes", types, check_address_type);
+  if (types.empty()) {
+    r.fail("addressTypes", "must name at least one address type");
+  } else {
+    out.address_types = types;
+  }
+  r.duration("dialTimeout", out.dial_timeout, 1s);
+  r.duration("cacheFor", out.cache_for, 1s);
+  if (out.enabled && out.ca_bundle_file.empty() == out.ca_bundle_config_map.empty()) {
+    r.fail("enabled", "needs exactly one of caBundleFile and caBundleConfigMap");
+  }
+  r.finish();
+}
+
 }  // namespace
 
 void read_policy(MapReader& top, policy::PolicyConfig& out) {
@@ -116,6 +199,9 @@ void read_policy(MapReader& top, policy::PolicyConfig& out) {
                                   {"never", TrustNodeAddresses::kNever}},
                                  out.serving.trust_node_addresses);
     r.boolean("resolveDNS", out.serving.resolve_dns);
+    read_dns(r.section("dns"), out.serving.dns);
+    read_live_certificate(r.section("renewalFromLiveCertificate"),
+                          out.serving.renewal_from_live_certificate);
     r.finish();
   }
   {

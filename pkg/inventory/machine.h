@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -49,6 +50,11 @@ struct Machine {
   // ranges, so they are parsed once per Node change, not per check. A Machine built by
   // hand may leave it empty; the rule then parses pod_cidrs.
   std::vector<std::optional<x509::IpPrefix>> pod_prefixes;
+  // Source kNode only: status.addresses as the kubelet reported them ({type, address}, in
+  // order) and status.daemonEndpoints.kubeletEndpoint.Port (0 when absent): where the
+  // kubelet serves, for serving.renewalFromLiveCertificate.
+  std::vector<std::pair<std::string, std::string>> reported_addresses;
+  int kubelet_port = 0;
 };
 
 // A range or address the cluster itself uses, with where it was read from (for messages:

@@ -3,6 +3,7 @@
 #include "inventory/address_list.h"
 #include "inventory/json_fields.h"
 #include "inventory/type_check.h"
+#include "kube/decode.h"
 
 namespace nca::inventory {
 namespace {
@@ -57,6 +58,14 @@ Decoded decode_node_object(const nlohmann::json& object) {
       !why.empty()) {
     out.warnings.push_back(why);
   }
+  if (status != nullptr && status->is_object()) {
+    // The same reading as the informer's (kube::node_of), so explain sees what the daemon does.
+    if (auto node = kube::decode_node(object); node.is_ok()) {
+      for (const auto& a : node->addresses)
+        machine.reported_addresses.emplace_back(a.type, a.address);
+      machine.kubelet_port = node->kubelet_port;
+    }
+  }
   parse_pod_cidrs(machine);
   out.machine = std::move(machine);
   return out;
@@ -75,7 +84,9 @@ Decoded node_machine(const kube::Node& node) {
   nlohmann::json list = nlohmann::json::array();
   for (const kube::NodeAddress& a : node.addresses) {
     list.push_back({{"type", a.type}, {"address", a.address}});
+    machine.reported_addresses.emplace_back(a.type, a.address);
   }
+  machine.kubelet_port = node.kubelet_port;
   detail::read_address_list(&list, "status.addresses", machine, nullptr, out.warnings);
   for (const std::string& w : node.decode_warnings) out.warnings.push_back(w);
   parse_pod_cidrs(machine);

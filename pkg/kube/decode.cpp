@@ -179,6 +179,17 @@ Result<CertificateSigningRequest> csr_of(const json& object) {
 // Lenient: a Node is never dropped for one unreadable field (a relist would then forget
 // it, and "no such Node" checks would pass for its name). Only metadata.name is required;
 // whatever else cannot be read is left out and named in Node::decode_warnings.
+// status.daemonEndpoints.kubeletEndpoint.Port (capitalised in the API), or 0.
+int kubelet_port_of(const json& status) {
+  const json* endpoints = f::member(status, "daemonEndpoints");
+  const json* kubelet =
+      endpoints && endpoints->is_object() ? f::member(*endpoints, "kubeletEndpoint") : nullptr;
+  const json* port = kubelet && kubelet->is_object() ? f::member(*kubelet, "Port") : nullptr;
+  if (port == nullptr || !port->is_number_integer()) return 0;
+  const auto p = port->get<std::int64_t>();
+  return p > 0 && p <= 65535 ? static_cast<int>(p) : 0;
+}
+
 Result<Node> node_of(const json& object) {
   Node node;
   auto meta = meta_of(object, &node.decode_warnings);
@@ -209,6 +220,7 @@ Result<Node> node_of(const json& object) {
     warn.push_back(status.status().message());
     return node;
   }
+  node.kubelet_port = kubelet_port_of(**status);
   const json* addrs = f::member(**status, "addresses");
   if (addrs == nullptr) return node;
   if (!addrs->is_array()) {

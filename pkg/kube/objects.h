@@ -80,6 +80,7 @@ struct Node {
   // string, got number"); the Node is kept with the rest.
   std::vector<std::string> decode_warnings;
   std::vector<std::string> pod_cidrs;  // spec.podCIDRs (or spec.podCIDR)
+  int kubelet_port = 0;                // status.daemonEndpoints.kubeletEndpoint.Port; 0 = absent
 };
 
 // coordination.k8s.io/v1 Lease.

@@ -50,6 +50,43 @@ struct PendingGuardConfig {
   std::int64_t slack = 100;
 };
 
+// How serving.resolveDNS asks DNS (the daemon's resolver; the policy reads only the two
+// flags at the end).
+struct DnsConfig {
+  std::vector<std::string> servers;  // "IP" or "IP:port" ("[v6]:port"); empty = resolv.conf
+  std::chrono::seconds timeout{2};   // per attempt
+  int attempts = 2;
+  // An answer is believed for its TTL clamped to [min_ttl, max_ttl]; "no such name" for
+  // negative_ttl. min_ttl > 0 also keeps a CSR that waited for an answer from asking again.
+  std::chrono::seconds min_ttl{5};
+  std::chrono::seconds max_ttl{300};
+  std::chrono::seconds negative_ttl{30};
+  // Also require each IP SAN's PTR records to name one of the CSR's DNS SANs.
+  bool reverse_check = false;
+  // Answers inside serving.allowedCIDRs count as the machine's (never an address another
+  // node or machine has).
+  bool answers_in_allowed_cidrs = false;
+  bool operator==(const DnsConfig&) const = default;
+};
+
+// serving.renewalFromLiveCertificate: a serving CSR of an existing Node is a renewal of
+// what the kubelet serves now when its live certificate, verified against the
+// kubelet-serving CA bundle, names the node and exactly the CSR's SANs.
+struct LiveCertificateConfig {
+  bool enabled = false;
+  std::string ca_bundle_file;  // PEM; re-read when it changes
+  // Or a ConfigMap "namespace/name" and its key (re-read when it changes).
+  std::string ca_bundle_config_map;
+  std::string ca_bundle_key = "ca-bundle.crt";
+  // Which Node address to dial, first present wins ("InternalIP", "Hostname",
+  // "ExternalIP", "InternalDNS", "ExternalDNS"); the port is the Node's
+  // daemonEndpoints.kubeletEndpoint.Port.
+  std::vector<std::string> address_types{"InternalIP"};
+  std::chrono::seconds dial_timeout{2};
+  std::chrono::seconds cache_for{30};  // one probe per node per this long
+  bool operator==(const LiveCertificateConfig&) const = default;
+};
+
 struct ServingConfig {
   // When non-empty, every multi-label DNS SAN must equal one of these domains or end with
   // "." + domain. Single-label names (no dot) are exempt when allow_single_label_names.
@@ -59,8 +96,11 @@ struct ServingConfig {
   std::vector<std::string> allowed_cidrs;
   TrustNodeAddresses trust_node_addresses = TrustNodeAddresses::kAuto;
   // Resolve every DNS SAN through the injected Resolver; every address it resolves to must
-  // be one of the machine's addresses. A transient failure leaves the CSR pending.
+  // be one of the machine's addresses, and then the answer vouches for the name even when
+  // no inventory source lists it. A transient failure leaves the CSR pending.
   bool resolve_dns = false;
+  DnsConfig dns;
+  LiveCertificateConfig renewal_from_live_certificate;
 };
 
 // The cluster's own names and ranges that no serving certificate may carry, on top of what

@@ -26,6 +26,14 @@ struct Check {
   std::string detail;  // what was compared, for a human
 };
 
+// Which source vouched for one SAN of a serving CSR, or why none did (for `explain`).
+struct SanEvidence {
+  std::string san;     // as the CSR has it
+  std::string type;    // "DNS" | "IP"
+  std::string source;  // "inventory" | "node" | "dns" | "ptr" | "live-certificate"; empty: none
+  std::string detail;  // "OpenShiftMachine ns/w0", "192.0.2.10 (TTL 42s)", or why not
+};
+
 struct Decision {
   Outcome outcome = Outcome::kPending;
   CsrKind kind = CsrKind::kUnknown;
@@ -33,7 +41,8 @@ struct Decision {
   std::string message;    // one human sentence
   std::string node_name;  // the node the CSR claims, when known
   std::vector<Check> checks;
-  bool dry_run = false;  // outcome is what would be done; nothing is written
+  std::vector<SanEvidence> evidence;  // serving CSRs: per SAN, in the order checked
+  bool dry_run = false;               // outcome is what would be done; nothing is written
 };
 
 }  // namespace nca::policy

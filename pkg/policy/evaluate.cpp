@@ -176,7 +176,7 @@ Decision evaluate(const EvaluationInput& input, const PolicyConfig& config) {
   }
   d.node_name = ctx.node_name;
 
-  Recorder rec(d.checks);
+  Recorder rec(d.checks, d.evidence);
   run(detail::request_rules(), ctx, rec);
   run(detail::cluster_internal_rules(), ctx, rec);
   run(detail::identity_rules(), ctx, rec);

@@ -1,5 +1,6 @@
 // evaluate: the approval policy. (CSR, parsed request, inventory snapshot, config, now)
-// → Decision. Pure: no I/O (other than through the optional injected Resolver), no clock
+// → Decision. Pure: no I/O (other than through the optional injected Resolver and
+// LiveCertificateSource, which never block), no clock
 // reads, no globals; the same input always gives the same Decision. Thread-safe.
 //
 // The request is parsed outside (x509::parse_csr_pem) so that this library stays free of
@@ -15,6 +16,7 @@
 #include "kube/objects.h"
 #include "policy/config.h"
 #include "policy/decision.h"
+#include "policy/live_certificate.h"
 #include "policy/resolver.h"
 #include "x509/parsed_csr.h"
 
@@ -31,6 +33,8 @@ struct EvaluationInput {
   std::int64_t pending_bootstrap_csrs = 0;
   // Needed only when config.serving.resolve_dns; may be null otherwise.
   const Resolver* resolver = nullptr;
+  // Needed only when config.serving.renewalFromLiveCertificate.enabled; may be null.
+  const LiveCertificateSource* live_certificates = nullptr;
 };
 
 Decision evaluate(const EvaluationInput& input, const PolicyConfig& config);

@@ -95,6 +95,14 @@ void node_exists(const Context& c, Recorder& rec) {
   rec.pass("Node \"" + c.node_name + "\" exists");
 }
 
+using LiveState = LiveEvidence::State;
+
+// " (live certificate: …)" for a failure message, when that evidence was asked for.
+std::string live_note(const Context& c) {
+  const LiveEvidence& live = live_evidence(c);
+  return live.state == LiveState::kOff ? std::string() : " (live certificate: " + live.detail + ")";
+}
+
 void serving_machine(const Context& c, Recorder& rec) {
   const auto& id = c.identity;
   if (!id.machines.empty()) {
@@ -107,15 +115,44 @@ void serving_machine(const Context& c, Recorder& rec) {
     rec.pass("no inventory source: trusting the addresses Node \"" + c.node_name + "\" reports");
     return;
   }
+  const LiveEvidence& live = live_evidence(c);
+  if (live.state == LiveState::kMatches) {
+    rec.pass("renewal of what Node \"" + c.node_name + "\" serves: " + live.detail);
+    return;
+  }
+  if (live.state == LiveState::kPending) {
+    rec.fail(r::kLiveCertificatePending, live.detail);
+    return;
+  }
   if (c.in.inventory.has_inventory_source) {
-    rec.fail(r::kMachineNotFound, "no inventory machine maps to node \"" + c.node_name + "\"");
+    rec.fail(r::kMachineNotFound,
+             "no inventory machine maps to node \"" + c.node_name + "\"" + live_note(c));
   } else if (!id.node_addresses_trusted) {
     rec.fail(r::kMachineNotFound,
              "no inventory source exists and serving.trustNodeAddresses is " +
-                 std::string(trust_node_addresses_name(c.config.serving.trust_node_addresses)));
+                 std::string(trust_node_addresses_name(c.config.serving.trust_node_addresses)) +
+                 live_note(c));
   } else {
-    rec.fail(r::kMachineNotFound, "nothing describes node \"" + c.node_name + "\"");
+    rec.fail(r::kMachineNotFound, "nothing describes node \"" + c.node_name + "\"" + live_note(c));
   }
+}
+
+// For a SAN that neither the inventory nor the Node vouches for: the live certificate may.
+// True when it settled the SAN (passed, or failed as pending).
+bool vouched_by_live(const Context& c, Recorder& rec, const std::string& san, std::string_view type,
+                     const std::string& what) {
+  const LiveEvidence& live = live_evidence(c);
+  if (live.state == LiveState::kMatches) {
+    rec.pass(what + " is in the certificate the kubelet serves now");
+    rec.evidence(san, type, "live-certificate", live.detail);
+    return true;
+  }
+  if (live.state == LiveState::kPending) {
+    rec.fail(r::kLiveCertificatePending, what + ": " + live.detail);
+    rec.evidence(san, type, "", live.detail);
+    return true;
+  }
+  return false;
 }
 
 void serving_san_dns(const Context& c, Recorder& rec) {
@@ -123,14 +160,19 @@ void serving_san_dns(const Context& c, Recorder& rec) {
   const auto& allowed = c.config.serving.allowed_domains;
   for (const auto& san : c.parsed->sans.dns) {
     const std::string name = normalize_hostname(san);
-    if (cluster_internal_name(c, name)) continue;  // refused by serving.cluster-internal
+    if (auto why = cluster_internal_name(c, name)) {  // refused by serving.cluster-internal
+      rec.evidence(san, "DNS", "", "cluster-internal: " + *why);
+      continue;
+    }
     if (name.find('*') != std::string::npos) {
       rec.fail(r::kSanDnsWildcard,
                "DNS SAN \"" + san + "\" is a wildcard; wildcards are never approved");
+      rec.evidence(san, "DNS", "", "a wildcard");
       continue;
     }
     if (!is_valid_hostname(name)) {
       rec.fail(r::kSanDnsInvalid, "DNS SAN \"" + san + "\" is not a valid host name");
+      rec.evidence(san, "DNS", "", "not a valid host name");
       continue;
     }
     const bool single_label = name.find('.') == std::string::npos;
@@ -144,11 +186,13 @@ void serving_san_dns(const Context& c, Recorder& rec) {
         rec.fail(
             r::kSanDnsOutsideAllowedDomains,
             "DNS SAN \"" + san + "\" is outside serving.allowedDomains (" + join(allowed) + ")");
+        rec.evidence(san, "DNS", "", "outside serving.allowedDomains");
         continue;
       }
     }
     if (const Machine* m = owning_machine_by_name(id, name)) {
       rec.pass("DNS SAN \"" + san + "\" is a host name of " + describe(*m));
+      rec.evidence(san, "DNS", "inventory", describe(*m));
       continue;
     }
     if (id.node_addresses_trusted && id.node && has_hostname(*id.node, name)) {
@@ -157,13 +201,24 @@ void serving_san_dns(const Context& c, Recorder& rec) {
         rec.fail(r::kSanDnsReportedByOtherNode, "DNS SAN \"" + san + "\" is reported by Node \"" +
                                                     c.node_name +
                                                     "\" and also by another node: not trusted");
+        rec.evidence(san, "DNS", "", "reported by this Node and by another node");
         continue;
       }
       rec.pass("DNS SAN \"" + san + "\" is reported by Node \"" + c.node_name + "\"");
+      rec.evidence(san, "DNS", "node", "Node " + c.node_name + " status.addresses");
+      continue;
+    }
+    if (vouched_by_live(c, rec, san, "DNS", "DNS SAN \"" + san + "\"")) continue;
+    if (c.config.serving.resolve_dns) {
+      // Evidence recorded by serving.dns-resolves, which runs only when all else passed.
+      rec.pass("DNS SAN \"" + san +
+               "\" is not an inventory host name: left to DNS (serving.dns-resolves)");
       continue;
     }
     rec.fail(r::kSanDnsNotInInventory, "DNS SAN \"" + san + "\" is not a host name of node \"" +
-                                           c.node_name + "\" (known: " + known_hostnames(id) + ")");
+                                           c.node_name + "\" (known: " + known_hostnames(id) + ")" +
+                                           live_note(c));
+    rec.evidence(san, "DNS", "", "not a host name of node " + c.node_name + live_note(c));
   }
 }
 
@@ -175,11 +230,15 @@ void serving_san_ip(const Context& c, Recorder& rec) {
     if (!ip) {
       rec.fail(r::kSanIpNotInInventory, "IP SAN of " + std::to_string(raw.bytes.size()) +
                                             " bytes is not an IPv4 or IPv6 address");
+      rec.evidence(raw.text, "IP", "", "not an IPv4 or IPv6 address");
       continue;
     }
     const std::string shown =
         raw.text.empty() || raw.text == ip->text ? ip->text : raw.text + " (" + ip->text + ")";
-    if (cluster_internal_ip(c, *ip)) continue;  // refused by serving.cluster-internal
+    if (auto why = cluster_internal_ip(c, *ip)) {  // refused by serving.cluster-internal
+      rec.evidence(shown, "IP", "", "cluster-internal: " + why->why);
+      continue;
+    }
     if (!cidrs.empty()) {
       bool ok = std::any_of(cidrs.begin(), cidrs.end(), [&](const std::string& cidr) {
         return x509::cidr_contains(cidr, *ip).value_or(false);
@@ -187,11 +246,13 @@ void serving_san_ip(const Context& c, Recorder& rec) {
       if (!ok) {
         rec.fail(r::kSanIpOutsideAllowedCidrs,
                  "IP SAN " + shown + " is outside serving.allowedCIDRs (" + join(cidrs) + ")");
+        rec.evidence(shown, "IP", "", "outside serving.allowedCIDRs");
         continue;
       }
     }
     if (const Machine* m = owning_machine_by_ip(id, *ip)) {
       rec.pass("IP SAN " + shown + " is an address of " + describe(*m));
+      rec.evidence(shown, "IP", "inventory", describe(*m));
       continue;
     }
     if (id.node_addresses_trusted && id.node && has_address(*id.node, *ip)) {
@@ -199,13 +260,18 @@ void serving_san_ip(const Context& c, Recorder& rec) {
         rec.fail(r::kSanIpReportedByOtherNode, "IP SAN " + shown + " is reported by Node \"" +
                                                    c.node_name +
                                                    "\" and also by another node: not trusted");
+        rec.evidence(shown, "IP", "", "reported by this Node and by another node");
         continue;
       }
       rec.pass("IP SAN " + shown + " is reported by Node \"" + c.node_name + "\"");
+      rec.evidence(shown, "IP", "node", "Node " + c.node_name + " status.addresses");
       continue;
     }
+    if (vouched_by_live(c, rec, shown, "IP", "IP SAN " + shown)) continue;
     rec.fail(r::kSanIpNotInInventory, "IP SAN " + shown + " is not an address of node \"" +
-                                          c.node_name + "\" (known: " + known_addresses(id) + ")");
+                                          c.node_name + "\" (known: " + known_addresses(id) + ")" +
+                                          live_note(c));
+    rec.evidence(shown, "IP", "", "not an address of node " + c.node_name + live_note(c));
   }
 }
 
@@ -215,38 +281,114 @@ bool trusted_address(const TrustedIdentity& id, const x509::IpAddress& ip) {
          !contains_ip(id.contested_addresses, ip);
 }
 
+// The other node or machine that has `ip`, for messages and for answersInAllowedCIDRs.
+std::optional<std::string> owned_elsewhere(const Context& c, const x509::IpAddress& ip) {
+  for (const auto& n : c.in.inventory.nodes) {
+    if (n.node_name != c.node_name && has_address(n, ip)) return "Node " + n.node_name;
+  }
+  for (const auto& m : c.in.inventory.machines) {
+    if (!maps_to(m, c.node_name) && has_address(m, ip)) return describe(m);
+  }
+  return std::nullopt;
+}
+
+std::string ttl_text(const LookupResult& res) {
+  return "TTL " + std::to_string(res.ttl.count()) + "s";
+}
+
+// One DNS SAN against its A/AAAA answer.
+void dns_san_answer(const Context& c, Recorder& rec, const std::string& san,
+                    const std::string& name, const LookupResult& res) {
+  using St = LookupResult::Status;
+  if (res.status == St::kPending) {
+    rec.fail(r::kDnsLookupPending, "waiting for DNS to answer for \"" + name + "\"");
+    rec.evidence(san, "DNS", "", "waiting for a DNS answer");
+    return;
+  }
+  if (res.status == St::kTransient) {
+    rec.fail(r::kDnsLookupTransient, "looking up \"" + name + "\" failed for now: " + res.error);
+    rec.evidence(san, "DNS", "", "lookup failed for now: " + res.error);
+    return;
+  }
+  if (res.status == St::kNotFound || res.addresses.empty()) {
+    rec.fail(r::kSanDnsDoesNotResolve, "DNS SAN \"" + name + "\" does not resolve" +
+                                           (res.error.empty() ? "" : ": " + res.error));
+    rec.evidence(san, "DNS", "", "does not resolve" + (res.error.empty() ? "" : ": " + res.error));
+    return;
+  }
+  const auto& serving = c.config.serving;
+  std::vector<std::string> texts;
+  for (const auto& a : res.addresses) {
+    auto ip = canonical(a);
+    const std::string text = ip ? ip->text : a.text;
+    texts.push_back(text);
+    if (ip && trusted_address(c.identity, *ip)) continue;
+    auto owner = ip ? owned_elsewhere(c, *ip) : std::nullopt;
+    const bool in_cidrs = ip && serving.dns.answers_in_allowed_cidrs && !owner &&
+                          std::any_of(serving.allowed_cidrs.begin(), serving.allowed_cidrs.end(),
+                                      [&](const std::string& cidr) {
+                                        return x509::cidr_contains(cidr, *ip).value_or(false);
+                                      }) &&
+                          !cluster_internal_ip(c, *ip);
+    if (in_cidrs) continue;
+    const std::string whose = owner ? " (an address of " + *owner + ")" : "";
+    rec.fail(r::kSanDnsResolvesElsewhere, "DNS SAN \"" + name + "\" resolves to " + text + whose +
+                                              ", which is not an address of node \"" + c.node_name +
+                                              "\"");
+    rec.evidence(san, "DNS", "", "resolves to " + text + whose + ", not this node");
+    return;
+  }
+  rec.pass("DNS SAN \"" + name + "\" resolves to " + join(texts) + " (" + ttl_text(res) + ")");
+  rec.evidence(san, "DNS", "dns", join(texts) + " (" + ttl_text(res) + ")");
+}
+
+// serving.dns.reverseCheck: one IP SAN's PTR records must name one of the DNS SANs.
+void ip_san_reverse(const Context& c, Recorder& rec, const x509::IpAddress& ip) {
+  using St = LookupResult::Status;
+  const LookupResult res = c.in.resolver->reverse(ip, c.in.csr.metadata.name);
+  if (res.status == St::kPending) {
+    rec.fail(r::kDnsLookupPending, "waiting for DNS to answer for the PTR of " + ip.text);
+    rec.evidence(ip.text, "IP", "", "waiting for a PTR answer");
+    return;
+  }
+  if (res.status == St::kTransient) {
+    rec.fail(r::kDnsLookupTransient,
+             "looking up the PTR of " + ip.text + " failed for now: " + res.error);
+    rec.evidence(ip.text, "IP", "", "PTR lookup failed for now: " + res.error);
+    return;
+  }
+  std::vector<std::string> sans;
+  for (const auto& d : c.parsed->sans.dns) sans.push_back(normalize_hostname(d));
+  for (const auto& n : res.names) {
+    if (std::find(sans.begin(), sans.end(), normalize_hostname(n)) != sans.end()) {
+      rec.pass("IP SAN " + ip.text + " has PTR " + n + ", one of the DNS SANs");
+      rec.evidence(ip.text, "IP", "ptr", n + " (" + ttl_text(res) + ")");
+      return;
+    }
+  }
+  const std::string seen = res.names.empty() ? "no PTR record" : "PTR " + join(res.names);
+  rec.fail(r::kSanIpPtrMismatch, "IP SAN " + ip.text + " has " + seen +
+                                     ", naming none of the DNS SANs (" + join(sans) + ")");
+  rec.evidence(ip.text, "IP", "", seen + ", none of the DNS SANs");
+}
+
 void serving_dns_resolves(const Context& c, Recorder& rec) {
-  if (!c.config.serving.resolve_dns || c.parsed->sans.dns.empty()) return;
+  const auto& sans = c.parsed->sans;
+  const bool reverse = c.config.serving.dns.reverse_check && !sans.ips.empty();
+  if (!c.config.serving.resolve_dns || (sans.dns.empty() && !reverse)) return;
   if (c.in.resolver == nullptr) {
     rec.fail(r::kDnsResolverUnavailable, "serving.resolveDNS is on but no resolver is available");
     return;
   }
-  for (const auto& san : c.parsed->sans.dns) {
+  // Every lookup is asked for before any answer is read: they run in parallel.
+  const std::string& waiter = c.in.csr.metadata.name;
+  for (const auto& san : sans.dns) {
     const std::string name = normalize_hostname(san);
-    LookupResult res = c.in.resolver->lookup(name);
-    if (res.status == LookupResult::Status::kTransient) {
-      rec.fail(r::kDnsLookupTransient, "looking up \"" + name + "\" failed for now: " + res.error);
-      continue;
-    }
-    if (res.status == LookupResult::Status::kNotFound || res.addresses.empty()) {
-      rec.fail(r::kSanDnsDoesNotResolve, "DNS SAN \"" + name + "\" does not resolve" +
-                                             (res.error.empty() ? "" : ": " + res.error));
-      continue;
-    }
-    std::vector<std::string> texts;
-    bool all_ours = true;
-    for (const auto& a : res.addresses) {
-      auto ip = canonical(a);
-      texts.push_back(ip ? ip->text : a.text);
-      if (!ip || !trusted_address(c.identity, *ip)) {
-        rec.fail(r::kSanDnsResolvesElsewhere,
-                 "DNS SAN \"" + name + "\" resolves to " + (ip ? ip->text : a.text) +
-                     ", which is not an address of node \"" + c.node_name + "\"");
-        all_ours = false;
-        break;
-      }
-    }
-    if (all_ours) rec.pass("DNS SAN \"" + name + "\" resolves to " + join(texts));
+    dns_san_answer(c, rec, san, name, c.in.resolver->lookup(name, waiter));
+  }
+  if (!reverse) return;
+  for (const auto& raw : sans.ips) {
+    if (auto ip = canonical(raw)) ip_san_reverse(c, rec, *ip);
   }
 }
 

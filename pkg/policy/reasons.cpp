@@ -76,6 +76,13 @@ constexpr std::array kReasons = {
     ReasonInfo{r::kDnsLookupTransient, kTransient, "a DNS lookup failed transiently"},
     ReasonInfo{r::kDnsResolverUnavailable, kTransient,
                "serving.resolveDNS is on but no resolver is available"},
+    ReasonInfo{r::kDnsLookupPending, kTransient,
+               "a DNS lookup is under way; the CSR is evaluated again when it answers"},
+    ReasonInfo{r::kSanIpPtrMismatch, kFailure,
+               "with serving.dns.reverseCheck, an IP SAN's PTR records name none of the DNS SANs"},
+    ReasonInfo{r::kLiveCertificatePending, kTransient,
+               "the kubelet's live serving certificate is being fetched; the CSR is evaluated "
+               "again when it is"},
 
     ReasonInfo{r::kNodeAlreadyExists, kFailure,
                "bootstrap CSR for a Node that already exists (node takeover attempt)"},

@@ -90,6 +90,9 @@ inline constexpr std::string_view kSanDnsDoesNotResolve = "SanDnsDoesNotResolve"
 inline constexpr std::string_view kSanDnsResolvesElsewhere = "SanDnsResolvesElsewhere";
 inline constexpr std::string_view kDnsLookupTransient = "DnsLookupTransient";
 inline constexpr std::string_view kDnsResolverUnavailable = "DnsResolverUnavailable";
+inline constexpr std::string_view kDnsLookupPending = "DnsLookupPending";
+inline constexpr std::string_view kSanIpPtrMismatch = "SanIpPtrMismatch";
+inline constexpr std::string_view kLiveCertificatePending = "LiveCertificatePending";
 // Client bootstrap.
 inline constexpr std::string_view kNodeAlreadyExists = "NodeAlreadyExists";
 inline constexpr std::string_view kMachineAlreadyHasNode = "MachineAlreadyHasNode";

@@ -28,6 +28,13 @@ struct TrustedIdentity {
   std::vector<x509::IpAddress> contested_addresses;
 };
 
+// Whether the certificate the node's kubelet serves now vouches for the CSR's SANs.
+struct LiveEvidence {
+  enum class State { kOff, kPending, kMatches, kNoMatch };
+  State state = State::kOff;
+  std::string detail;  // what was seen, or why it does not vouch
+};
+
 struct Context {
   Context(const EvaluationInput& input, const PolicyConfig& cfg) : in(input), config(cfg) {}
 
@@ -41,15 +48,25 @@ struct Context {
   bool node_name_valid = false;             // known and a valid DNS subdomain
   const x509::ParsedCsr* parsed = nullptr;  // null when the request did not parse
   TrustedIdentity identity;                 // filled for serving CSRs
+  // serving.renewalFromLiveCertificate's verdict, asked for once by the first rule that
+  // needs it (live_evidence()).
+  mutable std::optional<LiveEvidence> live;
 };
 
 class Recorder {
  public:
-  explicit Recorder(std::vector<Check>& trace) : trace_(trace) {}
+  Recorder(std::vector<Check>& trace, std::vector<SanEvidence>& evidence)
+      : trace_(trace), evidence_(evidence) {}
 
   void set_rule(std::string_view name) { rule_ = name; }
   void pass(std::string detail);
   void fail(std::string_view reason, std::string message);
+  // What vouched for a SAN (source empty: nothing did, detail says why).
+  void evidence(std::string san, std::string_view type, std::string_view source,
+                std::string detail) {
+    evidence_.push_back(
+        SanEvidence{std::move(san), std::string(type), std::string(source), std::move(detail)});
+  }
 
   bool failed() const { return first_reason_.has_value(); }
   std::string_view first_reason() const { return first_reason_.value_or(std::string_view{}); }
@@ -57,6 +74,7 @@ class Recorder {
 
  private:
   std::vector<Check>& trace_;
+  std::vector<SanEvidence>& evidence_;
   std::string_view rule_;
   std::optional<std::string_view> first_reason_;
   std::string first_message_;
@@ -94,6 +112,9 @@ struct InternalAddress {
 };
 // For a canonical IP: why it is cluster-internal, or nullopt.
 std::optional<InternalAddress> cluster_internal_ip(const Context& c, const x509::IpAddress& ip);
+
+// The live-certificate verdict for a serving CSR (computed once per evaluation).
+const LiveEvidence& live_evidence(const Context& c);
 
 // Machines and Node for `node_name`, and which Node-reported values are trusted.
 TrustedIdentity build_identity(const inventory::Snapshot& snap, std::string_view node_name,

@@ -6,6 +6,7 @@ namespace nca::policy::testing {
 
 std::vector<Case> serving_attack_cases();
 std::vector<Case> cluster_internal_cases();
+std::vector<Case> serving_evidence_cases();
 
 namespace {
 using namespace serving;
@@ -158,6 +159,7 @@ std::vector<Case> serving_cases() {
   std::vector<Case> all = serving_legit_cases();
   for (Case& c : serving_attack_cases()) all.push_back(std::move(c));
   for (Case& c : cluster_internal_cases()) all.push_back(std::move(c));
+  for (Case& c : serving_evidence_cases()) all.push_back(std::move(c));
   return all;
 }
 

@@ -43,18 +43,56 @@ inventory::Machine node(const std::string& name, std::vector<std::string> hostna
   return n;
 }
 
-LookupResult FakeResolver::lookup(std::string_view hostname) const {
-  ++lookups;
-  for (const auto& [name, addresses] : table) {
-    if (name != hostname) continue;
-    if (addresses.size() == 1 && addresses[0] == "TRANSIENT") {
-      return {LookupResult::Status::kTransient, {}, "i/o timeout"};
+namespace {
+// The answer for `key` in `t`: values "TRANSIENT" / "PENDING" as documented in world.h.
+LookupResult answer_of(const std::vector<std::pair<std::string, std::vector<std::string>>>& t,
+                       std::string_view key, bool addresses) {
+  LookupResult r;
+  for (const auto& [name, values] : t) {
+    if (name != key) continue;
+    if (values.size() == 1 && values[0] == "TRANSIENT") {
+      r.status = LookupResult::Status::kTransient;
+      r.error = "i/o timeout";
+      return r;
     }
-    LookupResult r{LookupResult::Status::kFound, {}, ""};
-    for (const auto& a : addresses) r.addresses.push_back(ip(a.c_str()));
+    if (values.size() == 1 && values[0] == "PENDING") {
+      r.status = LookupResult::Status::kPending;
+      return r;
+    }
+    r.status = LookupResult::Status::kFound;
+    r.ttl = std::chrono::seconds(60);
+    for (const auto& v : values) {
+      if (addresses) {
+        r.addresses.push_back(ip(v.c_str()));
+      } else {
+        r.names.push_back(v);
+      }
+    }
     return r;
   }
-  return {LookupResult::Status::kNotFound, {}, "NXDOMAIN"};
+  r.status = LookupResult::Status::kNotFound;
+  r.error = "NXDOMAIN";
+  return r;
+}
+}  // namespace
+
+LookupResult FakeResolver::lookup(std::string_view hostname, std::string_view waiter) const {
+  ++lookups;
+  last_waiter = std::string(waiter);
+  return answer_of(table, hostname, true);
+}
+
+LookupResult FakeResolver::reverse(const x509::IpAddress& address, std::string_view waiter) const {
+  ++reverse_lookups;
+  last_waiter = std::string(waiter);
+  return answer_of(ptr, address.text, false);
+}
+
+LiveCertificate FakeLiveCertificates::fetch(const inventory::Machine& node,
+                                            std::string_view) const {
+  ++fetches;
+  last_node = node.node_name;
+  return answer;
 }
 
 World World::standard() {
@@ -120,8 +158,13 @@ Decision evaluate_request(const World& world, const Request& request) {
   kube::CertificateSigningRequest obj = request.object;
   obj.request_pem = request.pem ? *request.pem : request.builder.pem();
   const Result<x509::ParsedCsr> parsed = x509::parse_csr_pem(obj.request_pem);
-  EvaluationInput input{obj,           parsed, world.inventory, world.now, world.pending_bootstrap,
-                        world.resolver};
+  EvaluationInput input{obj,
+                        parsed,
+                        world.inventory,
+                        world.now,
+                        world.pending_bootstrap,
+                        world.resolver,
+                        world.live_certificates};
   return evaluate(input, world.config);
 }
 

@@ -15,6 +15,7 @@
 #include "kube/objects.h"
 #include "policy/config.h"
 #include "policy/decision.h"
+#include "policy/live_certificate.h"
 #include "policy/resolver.h"
 #include "support/csr_builder.h"
 
@@ -31,12 +32,26 @@ inventory::Machine node(const std::string& name, std::vector<std::string> hostna
 x509::IpAddress ip(const char* text);
 
 // A resolver answering from a table; names not in it are NotFound, names mapped to
-// "TRANSIENT" fail transiently. Counts lookups.
+// "TRANSIENT" fail transiently, to "PENDING" are not answered yet. `ptr` maps IP texts to
+// PTR names the same way. Counts lookups and remembers the last waiter.
 class FakeResolver : public Resolver {
  public:
   std::vector<std::pair<std::string, std::vector<std::string>>> table;
+  std::vector<std::pair<std::string, std::vector<std::string>>> ptr;
   mutable int lookups = 0;
-  LookupResult lookup(std::string_view hostname) const override;
+  mutable int reverse_lookups = 0;
+  mutable std::string last_waiter;
+  LookupResult lookup(std::string_view hostname, std::string_view waiter) const override;
+  LookupResult reverse(const x509::IpAddress& ip, std::string_view waiter) const override;
+};
+
+// A live-certificate source answering with `answer` for every node; counts fetches.
+class FakeLiveCertificates : public LiveCertificateSource {
+ public:
+  LiveCertificate answer;
+  mutable int fetches = 0;
+  mutable std::string last_node;
+  LiveCertificate fetch(const inventory::Machine& node, std::string_view waiter) const override;
 };
 
 struct World {
@@ -45,6 +60,7 @@ struct World {
   WallTime now = at("2026-11-23T12:30:00Z");
   std::int64_t pending_bootstrap = 1;
   const Resolver* resolver = nullptr;
+  const LiveCertificateSource* live_certificates = nullptr;
 
   static World standard();
 };
