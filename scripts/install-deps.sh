@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcpprest-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev prometheus-cpp-dev catch2
+  libc-ares-dev                         # serving.resolveDNS (pkg/dns)
+  dnsmasq-base                          # the e2e tests' DNS server on loopback
   openssl curl jq python3 python3-yaml
   prometheus                            # promtool for alert rule tests
   clang clang-format libclang-rt-14-dev # libFuzzer targets and formatting checks

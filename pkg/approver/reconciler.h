@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "metrics/metrics.h"
 #include "policy/decision.h"
+#include "policy/live_certificate.h"
 #include "policy/resolver.h"
 
 namespace nca::approver {

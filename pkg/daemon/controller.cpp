@@ -59,6 +59,10 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
       clients_(std::move(clients)),
       health_server_(std::make_unique<metrics::HttpServer>()),
       queue_(queue_options(clients_)),
+      dns_(clients_.clock, clients_.metrics,
+           [this](std::vector<std::string> keys) {
+             for (auto& key : keys) queue_.add(key);
+           }),
       csrs_(clients_.api, clients_.clock),
       inventory_(
           clients_.api, clients_.clock,
@@ -69,7 +73,10 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
           [this](std::vector<inventory::Machine> machines, bool present) {
             on_static_inventory(std::move(machines), present);
           },
-          [this] { enqueue_pending(); }) {
+          [this] {
+            if (auto c = config_.config()) dns_.configure(c->serving);
+            enqueue_pending();
+          }) {
   // A CSR that leaves Pending or the cache is enqueued too: reconcile() then drops what it
   // remembered about it.
   (void)csrs_.informer().add_event_handlers(
@@ -103,7 +110,7 @@ Controller::Controller(ControllerSettings settings, ControllerClients clients)
                                           [this] { return write_deadline(); }),
       std::make_shared<ApiEventRecorder>(clients_.events_api ? clients_.events_api : clients_.api,
                                          clients_.clock, settings_.identity, clients_.metrics),
-      clients_.metrics, clients_.clock, [this] { return is_leader(); }, nullptr});
+      clients_.metrics, clients_.clock, [this] { return is_leader(); }, &dns_});
 }
 
 Controller::~Controller() { shutdown(); }
@@ -263,6 +270,7 @@ int Controller::run(std::stop_token stop) {
     shutdown();
     return 1;
   }
+  if (auto c = config_.config()) dns_.configure(c->serving);
   if (wait_for_caches(stop)) {
     start_leader_election();
     config_.set_leader_check([this] { return is_leader(); });
@@ -282,6 +290,7 @@ void Controller::shutdown() {
   ready_.set_ready(false);
   queue_.shutdown();
   workers_.clear();  // joins: in-flight reconciles finish
+  dns_.stop();       // joins the resolver's thread: no answer re-queues after this
   if (election_.joinable()) {
     election_.request_stop();
     election_.join();  // the elector releases the lease on its way out

@@ -29,6 +29,7 @@
 #include "daemon/cluster_network_tracker.h"
 #include "daemon/config_tracker.h"
 #include "daemon/csr_cache.h"
+#include "daemon/dns_evidence.h"
 #include "daemon/guard_gauges.h"
 #include "daemon/inventory_tracker.h"
 #include "daemon/readiness.h"
@@ -121,6 +122,7 @@ class Controller {
   Readiness ready_;
   std::unique_ptr<metrics::HttpServer> metrics_server_, health_server_;
   workqueue::RateLimitingQueue queue_;
+  DnsEvidence dns_;  // serving.resolveDNS; re-queues the CSRs an answer was awaited for
   CsrCache csrs_;
   InventoryTracker inventory_;
   ClusterNetworkTracker network_;

@@ -120,6 +120,26 @@ struct Metrics::Impl {
           .Name("node_csr_approver_inventory_fields_skipped_total")
           .Help("Fields of inventory objects left out because they did not decode, by resource.")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& dns_lookups =
+      BuildCounter()
+          .Name("node_csr_approver_dns_lookups_total")
+          .Help(
+              "DNS lookups for serving.resolveDNS answered, by type (A/AAAA, PTR) and result "
+              "(found, not_found, transient).")
+          .Register(*registry);
+  prometheus::Histogram& dns_latency =
+      BuildHistogram()
+          .Name("node_csr_approver_dns_lookup_duration_seconds")
+          .Help("Time from asking DNS to its answer (or failure), for serving.resolveDNS.")
+          .Register(*registry)
+          .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2,
+                                                           5, 10});
+  prometheus::Counter& dns_cache_hits =
+      BuildCounter()
+          .Name("node_csr_approver_dns_cache_hits_total")
+          .Help("DNS lookups for serving.resolveDNS answered from the approver's cache.")
+          .Register(*registry)
+          .Add({});
   prometheus::Family<prometheus::Gauge>& build_info =
       BuildGauge()
           .Name("node_csr_approver_build_info")
@@ -134,6 +154,11 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
        {"kubernetes.io/kubelet-serving", "kubernetes.io/kube-apiserver-client-kubelet"}) {
     impl_->pending.Add({{"signer", signer}}).Set(0);
     impl_->oldest.Add({{"signer", signer}}).Set(0);
+  }
+  for (const char* type : {"A/AAAA", "PTR"}) {
+    for (const char* result : {"found", "not_found", "transient"}) {
+      impl_->dns_lookups.Add({{"type", type}, {"result", result}});
+    }
   }
   impl_->reloads.Add({{"result", "success"}});
   impl_->reloads.Add({{"result", "failure"}});
@@ -195,6 +220,13 @@ void Metrics::event(std::string_view result) {
 void Metrics::inventory_fields_skipped(std::string_view resource, std::size_t count) {
   impl_->fields_skipped.Add({{"resource", s(resource)}}).Increment(static_cast<double>(count));
 }
+
+void Metrics::dns_lookup(std::string_view type, std::string_view result, double seconds) {
+  impl_->dns_lookups.Add({{"type", s(type)}, {"result", s(result)}}).Increment();
+  impl_->dns_latency.Observe(seconds);
+}
+
+void Metrics::dns_cache_hit() { impl_->dns_cache_hits.Increment(); }
 
 std::string Metrics::render() const {
   std::ostringstream out;

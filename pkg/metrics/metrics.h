@@ -46,6 +46,11 @@ class Metrics {
   // were left out; the objects themselves are kept.
   void inventory_fields_skipped(std::string_view resource, std::size_t count);
 
+  // serving.resolveDNS: one DNS lookup answered (type "A/AAAA" | "PTR"; result "found" |
+  // "not_found" | "transient") and how long it took; one lookup answered from the cache.
+  void dns_lookup(std::string_view type, std::string_view result, double seconds);
+  void dns_cache_hit();
+
   // The Prometheus text exposition of everything above.
   std::string render() const;
 

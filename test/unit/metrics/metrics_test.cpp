@@ -57,3 +57,26 @@ TEST_CASE("the pending guard is active exactly while the count exceeds the limit
   m.set_pending_guard(0, 5);
   CHECK(has_line(m.render(), "node_csr_approver_pending_guard_active 0"));
 }
+
+TEST_CASE("DNS lookup metrics: every result present at zero, then counted") {
+  nca::metrics::Metrics m("1.2.3");
+  {
+    const std::string text = m.render();
+    INFO(text);
+    CHECK(
+        has_line(text, R"(node_csr_approver_dns_lookups_total{result="transient",type="PTR"} 0)"));
+    CHECK(has_line(text, "node_csr_approver_dns_cache_hits_total 0"));
+    CHECK(has_line(text, "node_csr_approver_dns_lookup_duration_seconds_count 0"));
+  }
+  m.dns_lookup("A/AAAA", "found", 0.003);
+  m.dns_lookup("A/AAAA", "transient", 2.5);
+  m.dns_cache_hit();
+  const std::string text = m.render();
+  INFO(text);
+  CHECK(has_line(text, R"(node_csr_approver_dns_lookups_total{result="found",type="A/AAAA"} 1)"));
+  CHECK(
+      has_line(text, R"(node_csr_approver_dns_lookups_total{result="transient",type="A/AAAA"} 1)"));
+  CHECK(has_line(text, "node_csr_approver_dns_cache_hits_total 1"));
+  CHECK(has_line(text, "node_csr_approver_dns_lookup_duration_seconds_count 2"));
+  CHECK(has_line(text, R"(node_csr_approver_dns_lookup_duration_seconds_bucket{le="0.005"} 1)"));
+}
