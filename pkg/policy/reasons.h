@@ -93,6 +93,7 @@ inline constexpr std::string_view kDnsResolverUnavailable = "DnsResolverUnavaila
 // Client bootstrap.
 inline constexpr std::string_view kNodeAlreadyExists = "NodeAlreadyExists";
 inline constexpr std::string_view kMachineAlreadyHasNode = "MachineAlreadyHasNode";
+inline constexpr std::string_view kMachineAmbiguous = "MachineAmbiguous";
 inline constexpr std::string_view kCreationTimeUnknown = "CreationTimeUnknown";
 inline constexpr std::string_view kOutsideCreationWindow = "OutsideCreationWindow";
 inline constexpr std::string_view kPendingGuardExceeded = "PendingGuardExceeded";
