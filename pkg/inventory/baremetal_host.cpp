@@ -133,7 +133,7 @@ Decoded decode_baremetal_host(const nlohmann::json& object) {
   if (!degraded_why.empty()) {
     return Decoded::degrade(std::move(machine), std::move(out.warnings), degraded_why);
   }
-  machine.node_name = detail::normalize_hostname(hostname.value_or(""));
+  detail::set_node_name(machine, hostname.value_or(""));
   if (machine.node_name.empty()) return Decoded::skip("status.hardware.hostname: missing");
   out.machine = std::move(machine);
   return out;

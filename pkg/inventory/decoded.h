@@ -35,6 +35,7 @@ struct Decoded {
     Decoded d;
     machine.node_name.clear();
     machine.other_node_names.clear();
+    machine.node_names_as_written.clear();
     machine.has_node_ref = true;
     d.warnings = std::move(warnings);
     d.warnings.push_back(reason + "; kept for its addresses only, it matches no node");

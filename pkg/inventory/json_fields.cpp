@@ -76,15 +76,23 @@ bool add_address(Machine& machine, std::string_view text) {
   return true;
 }
 
-void add_node_name_candidate(Machine& machine, const std::string& name) {
-  if (name.empty()) return;
+void set_node_name(Machine& machine, std::string_view name) {
+  machine.node_name = fold_node_name(name);
+  if (machine.node_name != name) machine.node_names_as_written.emplace_back(name);
+}
+
+void add_node_name_candidate(Machine& machine, std::string_view name) {
+  std::string folded = fold_node_name(name);
+  if (folded.empty()) return;
   if (machine.node_name.empty()) {
-    machine.node_name = name;
+    set_node_name(machine, name);
     return;
   }
-  if (machine.node_name == name) return;
+  if (machine.node_name == folded) return;
   auto& others = machine.other_node_names;
-  if (std::find(others.begin(), others.end(), name) == others.end()) others.push_back(name);
+  if (std::find(others.begin(), others.end(), folded) != others.end()) return;
+  if (folded != name) machine.node_names_as_written.emplace_back(name);
+  others.push_back(std::move(folded));
 }
 
 namespace {

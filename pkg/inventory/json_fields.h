@@ -35,8 +35,14 @@ void add_hostname(Machine& machine, std::string_view name);
 // Returns false (nothing appended) when `text` is not an IP literal.
 bool add_address(Machine& machine, std::string_view text);
 
-// Appends `name` to node_name / other_node_names unless present (exact comparison).
-void add_node_name_candidate(Machine& machine, const std::string& name);
+// Sets node_name to fold_node_name(name), keeping `name` in node_names_as_written when
+// the two differ.
+void set_node_name(Machine& machine, std::string_view name);
+
+// Appends fold_node_name(name) to node_name / other_node_names unless empty or present
+// (so "Worker-0." and "worker-0" are one candidate), keeping the source's spelling as
+// set_node_name does.
+void add_node_name_candidate(Machine& machine, std::string_view name);
 
 // Reads metadata {name, namespace, creationTimestamp, deletionTimestamp} into `machine`.
 // Returns a skip reason ("metadata.name: missing") or an empty string on success.

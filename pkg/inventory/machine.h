@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,16 +26,28 @@ enum class Source {
 
 std::string_view source_name(Source source);  // "Node", "OpenShiftMachine", …
 
+// A machine-side name as the node name it stands for, compared as DNS compares names:
+// ASCII lower-cased, one trailing dot removed ("IP-10-0-1-2.EC2.INTERNAL." →
+// "ip-10-0-1-2.ec2.internal"). Node names themselves are lower-case DNS subdomains.
+std::string fold_node_name(std::string_view name);
+// fold_node_name(machine_name) == node_name, without allocating.
+bool folds_to(std::string_view machine_name, std::string_view node_name);
+
 struct Machine {
   Source source = Source::kStatic;
   std::string name;        // object name in its source (for messages)
   std::string namespace_;  // for namespaced sources
   // The node name this machine registers (or will register) as: the kubelet's NAME in
   // system:node:NAME. Empty when the source does not say (then it cannot match a CSR).
+  // Decoders store it folded (see fold_node_name); matching folds it again, so a Machine
+  // built by hand may hold any spelling.
   std::string node_name;
   // Further names the node may register as, before a nodeRef settles it (a Machine with
-  // several InternalDNS addresses). Matched exactly like node_name; empty once linked.
+  // several InternalDNS addresses). Folded and matched like node_name; empty once linked.
   std::vector<std::string> other_node_names;
+  // The source's own spelling of node_name / other_node_names where it differs from the
+  // folded one ("IP-10-0-1-2.EC2.INTERNAL."), for messages only; never matched.
+  std::vector<std::string> node_names_as_written;
   std::vector<std::string> hostnames;      // lower-cased, trailing dot removed
   std::vector<x509::IpAddress> addresses;  // canonical (see x509/ip_address.h)
   bool has_node_ref = false;               // the source says a Node is already linked
@@ -56,6 +69,10 @@ struct Machine {
   std::vector<std::pair<std::string, std::string>> reported_addresses;
   int kubelet_port = 0;
 };
+
+// Whether `m` may be node `node_name`: its node_name or one of other_node_names folds to
+// it (folds_to). Never for an empty `node_name`.
+bool maps_to_node(const Machine& m, std::string_view node_name);
 
 // A range or address the cluster itself uses, with where it was read from (for messages:
 // "ServiceCIDR kubernetes", "Service default/kubernetes").
@@ -82,8 +99,8 @@ struct Snapshot {
   bool has_inventory_source = false;  // some non-Node source is configured/present
   ClusterNetwork cluster_network;     // filled by the daemon and live explain
 
-  // Machines (non-Node sources) whose node_name or one of other_node_names equals
-  // `node_name` (case-sensitive, as Node names are).
+  // Machines (non-Node sources) that maps_to_node(`node_name`). Only the machine side is
+  // folded: `node_name` is a Node name (lower-case), so "NODE-3" matches nothing.
   std::vector<const Machine*> machines_for_node(std::string_view node_name) const;
   // The Node machine of that name: through node_index when it holds it, else a scan.
   const Machine* node(std::string_view node_name) const;

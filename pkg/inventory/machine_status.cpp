@@ -74,7 +74,7 @@ Decoded decode_machine_api_object(const nlohmann::json& object, Source source) {
   }
 
   if (!node_ref.empty()) {
-    machine.node_name = node_ref;
+    set_node_name(machine, node_ref);
     machine.has_node_ref = true;
   } else {
     const auto& candidates = names.internal_dns.empty() ? names.hostname : names.internal_dns;

@@ -4,7 +4,9 @@
 // serving.trustNodeAddresses and never when another node claims the same value.
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "policy/pending_guard.h"
 #include "policy/reasons.h"
@@ -17,10 +19,50 @@ namespace {
 namespace r = reason;
 using inventory::Machine;
 
-// Whether `m` may be node `name` (as Snapshot::machines_for_node matches).
-bool maps_to(const Machine& m, std::string_view name) {
-  return m.node_name == name || std::find(m.other_node_names.begin(), m.other_node_names.end(),
-                                          name) != m.other_node_names.end();
+// Whether `m` may be node `name`: exactly as Snapshot::machines_for_node matches (case and
+// one trailing dot of the machine's names ignored).
+bool maps_to(const Machine& m, std::string_view name) { return inventory::maps_to_node(m, name); }
+
+// describe(m), plus the source's own spelling of node name `name` where it differs:
+// OpenShiftMachine ns/a (as "IP-10-0-1-2.EC2.INTERNAL.").
+std::string describe_as(const Machine& m, std::string_view name) {
+  std::string out = describe(m);
+  for (const std::string& written : m.node_names_as_written) {
+    if (inventory::folds_to(written, name)) return out + " (as \"" + written + "\")";
+  }
+  return out;
+}
+
+// Whether BareMetalHost `host` names some OpenShift Machine as its consumer, and it is not `m`.
+bool provisioned_for_another(const Machine& host, const Machine& m) {
+  constexpr std::string_view kMachineConsumer = "Machine ";
+  if (!host.consumer.starts_with(kMachineConsumer)) return false;
+  std::string_view consumer = std::string_view(host.consumer).substr(kMachineConsumer.size());
+  return consumer != (m.namespace_.empty() ? m.name : m.namespace_ + "/" + m.name);
+}
+
+// Two of the machines of one node name that cannot both be that node: two records of the
+// same kind of source (two Machines, two BareMetalHosts, two static entries), or a
+// BareMetalHost provisioned for another OpenShift Machine than the one mapping there too.
+// Records of different kinds describing one host (a Machine and its BareMetalHost) are not.
+std::optional<std::pair<const Machine*, const Machine*>> ambiguous_pair(
+    const std::vector<const Machine*>& machines) {
+  using inventory::Source;
+  for (std::size_t i = 0; i < machines.size(); ++i) {
+    for (std::size_t j = i + 1; j < machines.size(); ++j) {
+      const Machine* a = machines[i];
+      const Machine* b = machines[j];
+      if (a->source == b->source) return std::pair{a, b};
+      const bool a_host = a->source == Source::kBareMetalHost;
+      const Machine* host = a_host ? a : b;
+      const Machine* other = a_host ? b : a;
+      if (host->source == Source::kBareMetalHost && other->source == Source::kOpenShiftMachine &&
+          provisioned_for_another(*host, *other)) {
+        return std::pair{a, b};
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<x509::IpAddress> canonical(const x509::IpAddress& ip) {
@@ -407,8 +449,17 @@ void bootstrap_machine(const Context& c, Recorder& rec) {
     rec.fail(r::kMachineNotFound, "no inventory machine maps to node \"" + c.node_name + "\"");
     return;
   }
+  if (auto pair = ambiguous_pair(c.identity.machines)) {
+    rec.fail(r::kMachineAmbiguous,
+             "node \"" + c.node_name + "\" is claimed by both " +
+                 describe_as(*pair->first, c.node_name) + " and " +
+                 describe_as(*pair->second, c.node_name) +
+                 " (names compared ignoring case and a trailing dot): which machine is joining "
+                 "is unknown, so neither is approved");
+    return;
+  }
   std::vector<std::string> names;
-  for (const Machine* m : c.identity.machines) names.push_back(describe(*m));
+  for (const Machine* m : c.identity.machines) names.push_back(describe_as(*m, c.node_name));
   rec.pass("node \"" + c.node_name + "\" is " + join(names));
 }
 

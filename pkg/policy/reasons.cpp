@@ -88,6 +88,9 @@ constexpr std::array kReasons = {
                "bootstrap CSR for a Node that already exists (node takeover attempt)"},
     ReasonInfo{r::kMachineAlreadyHasNode, kFailure,
                "bootstrap CSR for a machine already linked to a Node"},
+    ReasonInfo{r::kMachineAmbiguous, kFailure,
+               "bootstrap CSR for a node name that two machines claim (same kind of source, or "
+               "a BareMetalHost provisioned for another Machine)"},
     ReasonInfo{r::kCreationTimeUnknown, kFailure,
                "the machine's or the CSR's creation time is unknown"},
     ReasonInfo{r::kOutsideCreationWindow, kFailure,

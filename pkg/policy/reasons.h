@@ -96,6 +96,7 @@ inline constexpr std::string_view kLiveCertificatePending = "LiveCertificatePend
 // Client bootstrap.
 inline constexpr std::string_view kNodeAlreadyExists = "NodeAlreadyExists";
 inline constexpr std::string_view kMachineAlreadyHasNode = "MachineAlreadyHasNode";
+inline constexpr std::string_view kMachineAmbiguous = "MachineAmbiguous";
 inline constexpr std::string_view kCreationTimeUnknown = "CreationTimeUnknown";
 inline constexpr std::string_view kOutsideCreationWindow = "OutsideCreationWindow";
 inline constexpr std::string_view kPendingGuardExceeded = "PendingGuardExceeded";

@@ -31,6 +31,16 @@ TEST_CASE("BareMetalHost provisioned for a Machine, several NICs including IPv6"
   CHECK(nca::format_rfc3339(*m.created) == "2026-11-20T10:58:20Z");
 }
 
+TEST_CASE("BareMetalHost with an upper-case hostname and a trailing dot: node name folded") {
+  auto obj = load_fixture("baremetalhost.json");
+  obj["status"]["hardware"]["hostname"] = "RACK2-Server07.lab.example.com.";
+  auto d = decode_baremetal_host(obj);
+  REQUIRE(d.machine);
+  CHECK(d.machine->node_name == "rack2-server07.lab.example.com");
+  CHECK(d.machine->node_names_as_written == Strings{"RACK2-Server07.lab.example.com."});
+  CHECK(d.machine->hostnames == Strings{"rack2-server07.lab.example.com"});
+}
+
 TEST_CASE("BareMetalHost that runs nothing for anyone is not a machine") {
   auto obj = load_fixture("baremetalhost.json");
   obj["spec"].erase("consumerRef");

@@ -45,8 +45,10 @@ TEST_CASE("Cluster API v1beta2 Machine before its node joins") {
   REQUIRE(d.machine);
   const auto& m = *d.machine;
   CHECK_FALSE(m.has_node_ref);
-  // No InternalDNS: the Hostname address names the node, exactly as written.
-  CHECK(m.node_name == "Prod-EU-md-0-5f7b9-tz6qp");
+  // No InternalDNS: the Hostname address names the node, folded as DNS compares names
+  // (the kubelet lower-cases its hostname too); the source's spelling is kept for messages.
+  CHECK(m.node_name == "prod-eu-md-0-5f7b9-tz6qp");
+  CHECK(m.node_names_as_written == Strings{"Prod-EU-md-0-5f7b9-tz6qp"});
   CHECK(m.hostnames == Strings{"prod-eu-md-0-5f7b9-tz6qp"});
   CHECK(address_texts(m) == Strings{"10.20.0.57"});
 }

@@ -43,6 +43,36 @@ TEST_CASE(
   CHECK(address_texts(m) == Strings{"192.0.2.31", "2001:db8::31", "fe80::250:56ff:feb1:1c2d"});
 }
 
+TEST_CASE(
+    "OpenShift Machine with upper-case InternalDNS and a trailing dot: node names folded as "
+    "DNS compares them, the source's spelling kept for messages") {
+  auto obj = load_fixture("openshift_machine_provisioned.json");
+  obj["status"]["addresses"] = {{{"type", "InternalIP"}, {"address", "10.0.1.2"}},
+                                {{"type", "InternalDNS"}, {"address", "IP-10-0-1-2.EC2.INTERNAL."}},
+                                {{"type", "InternalDNS"}, {"address", "ip-10-0-1-2.ec2.internal"}},
+                                {{"type", "InternalDNS"}, {"address", "Worker-7"}}};
+  auto d = decode_openshift_machine(obj);
+  REQUIRE(d.machine);
+  const auto& m = *d.machine;
+  // Two spellings of one name are one candidate.
+  CHECK(m.node_name == "ip-10-0-1-2.ec2.internal");
+  CHECK(m.other_node_names == Strings{"worker-7"});
+  CHECK(m.node_names_as_written == Strings{"IP-10-0-1-2.EC2.INTERNAL.", "Worker-7"});
+  CHECK(m.hostnames == Strings{"ip-10-0-1-2.ec2.internal", "worker-7"});
+
+  nca::inventory::Snapshot s;
+  s.machines.push_back(m);
+  CHECK(s.machines_for_node("ip-10-0-1-2.ec2.internal").size() == 1);
+  CHECK(s.machines_for_node("worker-7").size() == 1);
+
+  // A degraded machine matches nothing, whatever it was spelt as.
+  obj["status"]["nodeRef"] = "not an object";
+  auto degraded = decode_openshift_machine(obj);
+  REQUIRE(degraded.machine);
+  CHECK(degraded.machine->node_name.empty());
+  CHECK(degraded.machine->node_names_as_written.empty());
+}
+
 TEST_CASE("OpenShift Machine without nodeRef or InternalDNS uses its Hostname address") {
   auto obj = load_fixture("openshift_machine_provisioned.json");
   obj["status"]["addresses"] = {{{"type", "InternalIP"}, {"address", "192.0.2.40"}},

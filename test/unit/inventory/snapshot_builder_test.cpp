@@ -48,7 +48,7 @@ TEST_CASE("a snapshot from every kind of source") {
   CHECK(s.machines_for_node("lab-4bq9d-worker-k2x8w").size() == 1);
   CHECK(s.machines_for_node("lab-4bq9d-worker-k2x8w.lab.example.com").size() == 1);
   CHECK(s.machines_for_node("lab-4bq9d-worker").empty());
-  // Node names are case-sensitive.
+  // Only the machine side is folded: a Node name is lower-case, so "NODE-3" is no Node's.
   CHECK(s.machines_for_node("NODE-3").empty());
   CHECK(s.machines_for_node("").empty());
   CHECK(s.machines_for_node("worker-0").size() == 1);
@@ -116,6 +116,32 @@ TEST_CASE("supported inventory object types") {
   CHECK_FALSE(is_inventory_object_type(json{{"apiVersion", "v1"}, {"kind", "Pod"}}));
   CHECK_FALSE(is_inventory_object_type(json{{"kind", "Node"}}));
   CHECK_FALSE(is_inventory_object_type(json::array()));
+}
+
+TEST_CASE("machines_for_node compares machine names as DNS does: case and one trailing dot") {
+  Snapshot s;
+  Machine m;
+  m.source = Source::kOpenShiftMachine;
+  m.name = "ocp-worker-a";
+  m.node_name = "IP-10-0-1-2.EC2.INTERNAL.";  // built by hand: any spelling
+  m.other_node_names = {"Worker-7."};
+  s.machines.push_back(m);
+  CHECK(s.machines_for_node("ip-10-0-1-2.ec2.internal").size() == 1);
+  CHECK(s.machines_for_node("worker-7").size() == 1);
+  CHECK(nca::inventory::maps_to_node(m, "ip-10-0-1-2.ec2.internal"));
+  // One dot, as DNS's root; not a prefix, not a longer name, not an empty name.
+  s.machines[0].node_name = "ip-10-0-1-2.ec2.internal..";
+  CHECK(s.machines_for_node("ip-10-0-1-2.ec2.internal").empty());
+  CHECK(s.machines_for_node("worker").empty());
+  CHECK(s.machines_for_node("worker-7.").empty());
+  CHECK(s.machines_for_node("").empty());
+  s.machines[0].node_name = ".";
+  CHECK(s.machines_for_node("").empty());
+
+  CHECK(nca::inventory::fold_node_name("IP-10-0-1-2.EC2.INTERNAL.") == "ip-10-0-1-2.ec2.internal");
+  CHECK(nca::inventory::fold_node_name("worker-0") == "worker-0");
+  CHECK(nca::inventory::folds_to("Worker-0.", "worker-0"));
+  CHECK_FALSE(nca::inventory::folds_to("worker-0", "Worker-0"));
 }
 
 TEST_CASE("Snapshot::node answers from the builder's index, and searches a hand-made one") {

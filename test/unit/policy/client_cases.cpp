@@ -136,6 +136,45 @@ std::vector<Case> client_cases() {
           "bootstrap for a machine known under another InternalDNS name", kApprove,
           "ClientBootstrapApproved", [] { return Request::bootstrap("ip-192-0-2-12"); },
           [](World& w) { w.inventory.machines[2].other_node_names = {"ip-192-0-2-12"}; }),
+      // Machine names as DNS sees them: case and one trailing dot do not matter.
+      row(
+          "bootstrap for a machine whose InternalDNS is upper-case with a trailing dot", kApprove,
+          "ClientBootstrapApproved", [] { return Request::bootstrap("ip-10-0-1-2.ec2.internal"); },
+          [](World& w) { w.inventory.machines[2].node_name = "IP-10-0-1-2.EC2.INTERNAL."; }),
+      row(
+          "bootstrap for a machine known under an upper-case other InternalDNS name", kApprove,
+          "ClientBootstrapApproved", [] { return Request::bootstrap("ip-192-0-2-12"); },
+          [](World& w) { w.inventory.machines[2].other_node_names = {"IP-192-0-2-12."}; }),
+      refuse("bootstrap for a name two Machines fold to", "MachineAmbiguous", boot2,
+             [](World& w) {
+               auto twin = machine("WORKER-2.", {"worker-2"}, {"192.0.2.99"}, false,
+                                   at("2026-11-23T11:30:00Z"));
+               twin.name = "worker-2-twin";
+               w.inventory.machines.push_back(twin);
+             }),
+      refuse("bootstrap for a name two static entries claim", "MachineAmbiguous", boot2,
+             [](World& w) {
+               auto& m = w.inventory.machines[2];
+               m.source = inventory::Source::kStatic;
+               w.inventory.machines.push_back(m);
+             }),
+      refuse("bootstrap for a BareMetalHost provisioned for another Machine", "MachineAmbiguous",
+             boot2,
+             [](World& w) {
+               auto host = machine("worker-2", {"worker-2"}, {"192.0.2.12"}, false,
+                                   at("2026-11-23T11:00:00Z"), inventory::Source::kBareMetalHost);
+               host.consumer = "Machine openshift-machine-api/worker-9";
+               w.inventory.machines.push_back(host);
+             }),
+      row("bootstrap for a Machine and the BareMetalHost provisioned for it", kApprove,
+          "ClientBootstrapApproved", boot2,
+          [](World& w) {
+            auto host = machine("Worker-2.", {"worker-2"}, {"192.0.2.12"}, false,
+                                at("2026-11-23T11:00:00Z"), inventory::Source::kBareMetalHost);
+            host.namespace_ = "openshift-machine-api";
+            host.consumer = "Machine openshift-machine-api/worker-2";
+            w.inventory.machines.push_back(host);
+          }),
       refuse("bootstrap for a Node that already exists (takeover)", "NodeAlreadyExists",
              [] { return Request::bootstrap("worker-0"); }),
       refuse("bootstrap for an unknown machine", "MachineNotFound",

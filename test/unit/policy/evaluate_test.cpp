@@ -215,6 +215,39 @@ TEST_CASE("bootstrap window is measured from the newest machine record") {
   CHECK(d.node_name == "worker-2");
 }
 
+TEST_CASE("machine names as DNS sees them: two machines folding to one name approve neither") {
+  World w = World::standard();
+  auto& cloud = w.inventory.machines[2];  // worker-2, awaiting its Node
+  cloud.name = "ocp-worker-a";
+  cloud.node_name = "ip-10-0-1-2.ec2.internal";
+  cloud.node_names_as_written = {"IP-10-0-1-2.EC2.INTERNAL."};
+  Request r = Request::bootstrap("ip-10-0-1-2.ec2.internal");
+  Decision ok = evaluate_request(w, r);
+  CHECK(ok.outcome == Outcome::kApprove);
+  bool traced = false;
+  for (const auto& c : ok.checks) {
+    traced |= c.name == "bootstrap.machine" &&
+              c.detail.find("ocp-worker-a (as \"IP-10-0-1-2.EC2.INTERNAL.\")") != std::string::npos;
+  }
+  CHECK(traced);  // the trace keeps what the source said
+
+  auto twin =
+      machine("ip-10-0-1-2.ec2.internal", {}, {"10.0.1.2"}, false, at("2026-11-23T11:30:00Z"));
+  twin.name = "ocp-worker-b";
+  w.inventory.machines.push_back(twin);
+  Decision d = evaluate_request(w, r);
+  CHECK(d.outcome == Outcome::kPending);
+  CHECK(d.reason == "MachineAmbiguous");
+  CHECK_THAT(d.message,
+             Catch::Contains("OpenShiftMachine openshift-machine-api/ocp-worker-a (as "
+                             "\"IP-10-0-1-2.EC2.INTERNAL.\")") &&
+                 Catch::Contains("OpenShiftMachine openshift-machine-api/ocp-worker-b") &&
+                 Catch::Contains("neither is approved"));
+  // A failure like any other: failureAction deny denies it.
+  w.config.failure_action = FailureAction::kDeny;
+  CHECK(evaluate_request(w, r).outcome == Outcome::kDeny);
+}
+
 TEST_CASE("Node-reported names and addresses: trusted only as configured") {
   World w = World::standard();
   w.inventory.nodes[0].hostnames.push_back("self-claimed.example.com");
