@@ -151,6 +151,12 @@ void Reconciler::report_written(const kube::CertificateSigningRequest& csr,
 void Reconciler::report_pending(const kube::CertificateSigningRequest& csr,
                                 const policy::Decision& d) {
   const std::string& key = csr.metadata.name;
+  // Waiting for a DNS answer or a kubelet's certificate takes milliseconds and re-queues
+  // the CSR when it ends: not worth an Event, and not a decision to count.
+  if (d.reason == policy::reason::kDnsLookupPending ||
+      d.reason == policy::reason::kLiveCertificatePending) {
+    return;
+  }
   if (!reported_.mark(key, csr.metadata.uid, (d.dry_run ? "dry-run:" : "") + d.reason)) return;
   const std::string kind(policy::kind_name(d.kind));
   const std::string outcome(policy::outcome_name(d.outcome));

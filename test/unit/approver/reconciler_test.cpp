@@ -317,3 +317,40 @@ TEST_CASE("a write refused for lack of leadership time is requeued, not counted"
   CHECK_FALSE(r.wrote);
   CHECK(f.events->events.empty());
 }
+
+namespace {
+// Answers "PENDING" until `answered`, then worker-0's address.
+class SlowResolver : public policy::Resolver {
+ public:
+  bool answered = false;
+  policy::LookupResult lookup(std::string_view, std::string_view) const override {
+    policy::LookupResult r;
+    r.status =
+        answered ? policy::LookupResult::Status::kFound : policy::LookupResult::Status::kPending;
+    if (answered) r.addresses = {*x509::parse_ip("192.0.2.10")};
+    return r;
+  }
+  policy::LookupResult reverse(const x509::IpAddress&, std::string_view) const override {
+    return {};
+  }
+};
+}  // namespace
+
+TEST_CASE("a CSR waiting for DNS is neither reported nor counted; the answer approves it") {
+  Fixture f;
+  SlowResolver dns;
+  approver::Reconciler reconciler{
+      {f.csrs, f.state, f.writer, f.events, f.metrics, f.clock, [] { return true; }, &dns}};
+  f.config([](policy::PolicyConfig& c) { c.serving.resolve_dns = true; });
+  f.csrs->put(serving_csr("csr-a", "worker-0", "192.0.2.10"));
+  auto r = reconciler.reconcile("csr-a");
+  REQUIRE(r.decision);
+  CHECK(r.decision->reason == "DnsLookupPending");
+  CHECK(f.events->events.empty());
+  CHECK(f.metrics->render().find("reason=\"DnsLookupPending\"") == std::string::npos);
+  dns.answered = true;
+  r = reconciler.reconcile("csr-a");
+  CHECK(r.wrote);
+  REQUIRE(f.events->events.size() == 1);
+  CHECK(f.events->events[0].reason == "Approved");
+}
