@@ -20,6 +20,11 @@ nlohmann::json decision_to_json(const policy::Decision& decision);
 //   checks:
 //     ✓ request.signature-valid  the request's self-signature verifies
 //     ✗ serving.san-ip-matches-machine  192.0.2.11 is not an address of …
+//   evidence per SAN:
+//     DNS:worker-0     inventory: OpenShiftMachine openshift-machine-api/worker-0
+//     IP:192.0.2.11    vouched by nothing: not an address of node worker-0 …
 void write_decision_text(const policy::Decision& decision, std::ostream& out);
+// Just the "evidence per SAN" block (nothing for a decision without SANs).
+void write_evidence_text(const policy::Decision& decision, std::ostream& out);
 
 }  // namespace nca::app

@@ -72,6 +72,28 @@ TEST_CASE("live explain: Nodes only, the node's own address is approved") {
   CHECK(api.writes == 0);
 }
 
+TEST_CASE("live explain shows, per SAN, what vouched for it or why nothing did") {
+  FakeApi api;
+  api.add_node("worker-0", "192.0.2.20");
+  api.add_csr(serving_csr("other-ip", "worker-0", "192.0.2.99"));
+  Run bad = explain(api, live("other-ip"));
+  REQUIRE(bad.code == 0);
+  const auto evidence = bad.json()["evidence"];
+  REQUIRE(evidence.size() == 2);
+  CHECK(evidence[0]["san"] == "worker-0");
+  CHECK(evidence[0]["type"] == "DNS");
+  CHECK(evidence[0]["source"] == "node");
+  CHECK(evidence[1]["san"] == "192.0.2.99");
+  CHECK(evidence[1]["source"] == "");
+  CHECK_THAT(evidence[1]["detail"].get<std::string>(), Catch::Contains("not an address of node"));
+  ExplainOptions text = live("other-ip");
+  text.output = OutputFormat::kText;
+  Run t = explain(api, text);
+  CHECK_THAT(t.out, Catch::Contains("evidence per SAN:"));
+  CHECK_THAT(t.out, Catch::Contains("DNS:worker-0"));
+  CHECK_THAT(t.out, Catch::Contains("IP:192.0.2.99  vouched by nothing: not an address of node"));
+}
+
 TEST_CASE("live explain: the ConfigMap's inventory and config are used") {
   FakeApi api;
   api.add_node("worker-0", "192.0.2.20");

@@ -74,10 +74,12 @@ TEST_CASE("explain: a legitimate serving CSR is approved, and JSON has exactly t
     CHECK(c["detail"].is_string());
   }
   CHECK_FALSE(has_failed_check(d));
-  for (const char* key : {"outcome", "reason", "message", "kind", "node", "checks", "sources"}) {
+  for (const char* key :
+       {"outcome", "reason", "message", "kind", "node", "checks", "evidence", "sources"}) {
     CHECK(d.contains(key));
   }
-  CHECK(d.size() == 7);
+  CHECK(d.size() == 8);
+  for (const auto& e : d["evidence"]) CHECK(e["source"] != "");  // approved: all vouched
   // Which config and inventory the answer rests on.
   CHECK(d["sources"]["config"] == "built-in defaults");
   CHECK(d["sources"]["configError"] == "");
