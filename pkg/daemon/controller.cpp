@@ -270,7 +270,15 @@ int Controller::run(std::stop_token stop) {
     shutdown();
     return 1;
   }
-  if (auto c = config_.config()) dns_.configure(c->serving);
+  if (auto c = config_.config()) {
+    dns_.configure(c->serving);
+    if (c->serving.renewal_from_live_certificate.enabled) {
+      log::warn(
+          "serving.renewalFromLiveCertificate is on, but this build has no kubelet prober: "
+          "no live certificate vouches for anything",
+          {});
+    }
+  }
   if (wait_for_caches(stop)) {
     start_leader_election();
     config_.set_leader_check([this] { return is_leader(); });
