@@ -39,10 +39,10 @@ fi
 # probe loads exactly the libraries (and their dependencies) the daemon will.
 echo 'int main() { return 0; }' >"$tmp/probe.cpp"
 if g++ -std=c++20 -o "$tmp/probe" "$tmp/probe.cpp" -Wl,--no-as-needed \
-  -lcpprest -lssl -lcrypto -lyaml-cpp -lprometheus-cpp-core -lpthread 2>"$tmp/err"; then
+  -lcpprest -lssl -lcrypto -lyaml-cpp -lprometheus-cpp-core -lcares -lpthread 2>"$tmp/err"; then
   out="$(test/docker/check-runtime-libs.sh "$tmp/probe" 2>&1)" && rc=0 || rc=$?
   if ((rc == 0)) && ! grep -q "does not link" <<<"$out"; then
-    ok "a probe linking cpprestsdk, OpenSSL, yaml-cpp and prometheus-cpp uses every listed package and nothing else"
+    ok "a probe linking cpprestsdk, OpenSSL, yaml-cpp, prometheus-cpp and c-ares uses every listed package and nothing else"
   else
     echo "$out" >&2
     bad "the probe binary's libraries are not exactly covered by scripts/runtime-packages.txt"
